@@ -1,0 +1,203 @@
+// The project-owned port over the Kafka protocol. Everything above src/kafka/ talks to Kafka only through
+// these interfaces and plain data; raw protocol calls (and @platformatic/kafka itself) stay in this folder.
+//
+// Offsets are plain numbers: they are exact up to 2^53 (9e15 records in one partition), which no real log
+// reaches, and plain numbers keep every snapshot JSON-serialisable and the analyzer free of bigint.
+
+export interface BrokerNode {
+  id: number
+  host: string
+  port: number
+  rack: string | null
+}
+
+export interface PartitionMetadata {
+  partition: number
+  /** -1 when the partition has no leader. */
+  leader: number
+  replicas: number[]
+  isr: number[]
+  offlineReplicas: number[]
+}
+
+export interface TopicMetadata {
+  name: string
+  id: string
+  internal: boolean
+  partitions: PartitionMetadata[]
+}
+
+export interface ClusterMetadata {
+  clusterId: string
+  controllerId: number
+  brokers: BrokerNode[]
+  topics: TopicMetadata[]
+}
+
+export interface TopicPartition {
+  topic: string
+  partition: number
+}
+
+export type GroupState =
+  | 'Stable'
+  | 'Empty'
+  | 'PreparingRebalance'
+  | 'CompletingRebalance'
+  | 'Assigning'
+  | 'Reconciling'
+  | 'Dead'
+  | 'Unknown'
+
+export interface GroupListing {
+  groupId: string
+  state: GroupState
+  /** 'classic' or 'consumer' (KIP-848) where the broker says; protocolType is 'consumer' for consumer groups. */
+  type: string
+  protocolType: string
+}
+
+export interface GroupMemberDescription {
+  memberId: string
+  clientId: string
+  host: string
+  assignment: TopicPartition[]
+}
+
+export interface GroupDescription {
+  groupId: string
+  state: GroupState
+  protocolType: string
+  members: GroupMemberDescription[]
+  coordinator: number
+}
+
+/** A committed offset of -1 means the group has no commit for that partition. */
+export interface CommittedOffset extends TopicPartition {
+  offset: number
+  leaderEpoch: number
+  metadata: string | null
+}
+
+export interface GroupOffsets {
+  groupId: string
+  /** Set when the whole group could not be read (e.g. coordinator error); offsets is then empty. */
+  error: string | null
+  offsets: CommittedOffset[]
+}
+
+export interface PartitionOffsets extends TopicPartition {
+  logStartOffset: number
+  /** High watermark (read_uncommitted end). */
+  logEndOffset: number
+  /** Last stable offset (read_committed end); equals logEndOffset when no transaction is open. */
+  lastStableOffset: number
+  /** Set when this partition could not be read (no leader, leader unreachable); offsets are then -1. */
+  error: string | null
+}
+
+/** What the record at a given offset looks like, as far as lag-in-time needs it. */
+export interface RecordProbe extends TopicPartition {
+  /** The offset asked for. */
+  offset: number
+  /** Timestamp (ms) of the first data record at or after `offset`, or null when none exists below the end. */
+  timestamp: number | null
+  /** Offset of that first data record, or null. Control records (transaction markers) are skipped. */
+  firstDataOffset: number | null
+  error: string | null
+}
+
+/** Counts of requests sent, by API name, so benchmarks and tests can check request budgets. */
+export type RequestCounts = Record<string, number>
+
+export interface KafkaAdminPort {
+  metadata(options?: { topics?: string[] }): Promise<ClusterMetadata>
+  listGroups(): Promise<GroupListing[]>
+  describeGroups(groupIds: string[]): Promise<GroupDescription[]>
+  /** Committed offsets for many groups: one OffsetFetch per group coordinator (KIP-709 multi-group form). */
+  committedOffsets(groups: Array<{ groupId: string; topics?: string[] }>): Promise<GroupOffsets[]>
+  /** Log-start, high-watermark and last-stable offsets, batched into one ListOffsets round per leader. */
+  partitionOffsets(partitions: TopicPartition[]): Promise<PartitionOffsets[]>
+  /** Timestamp of the first data record at each given offset, batched into one Fetch per leader. */
+  probeRecords(positions: Array<TopicPartition & { offset: number }>): Promise<RecordProbe[]>
+  createTopic(options: {
+    topic: string
+    partitions: number
+    replicationFactor: number
+    configs?: Record<string, string>
+  }): Promise<void>
+  deleteTopics(topics: string[]): Promise<void>
+  createPartitions(topic: string, totalCount: number): Promise<void>
+  /** Commits offsets on behalf of a group with no active members (like kafka-consumer-groups --reset-offsets). */
+  alterGroupOffsets(groupId: string, offsets: Array<TopicPartition & { offset: number }>): Promise<void>
+  deleteGroups(groupIds: string[]): Promise<void>
+  describeConfigs(
+    resources: Array<{ type: 'broker' | 'topic'; name: string; keys?: string[] }>,
+  ): Promise<Array<{ type: 'broker' | 'topic'; name: string; configs: Record<string, string | null> }>>
+  incrementalAlterConfigs(
+    resources: Array<{
+      type: 'broker' | 'topic'
+      name: string
+      set?: Record<string, string>
+      delete?: string[]
+    }>,
+  ): Promise<void>
+  alterPartitionReassignments(
+    moves: Array<TopicPartition & { replicas: number[] | null }>,
+  ): Promise<Array<TopicPartition & { error: string | null }>>
+  listPartitionReassignments(): Promise<
+    Array<TopicPartition & { replicas: number[]; addingReplicas: number[]; removingReplicas: number[] }>
+  >
+  describeLogDirs(
+    brokerIds?: number[],
+  ): Promise<
+    Array<{ broker: number; logDir: string; error: string | null; partitions: Array<TopicPartition & { size: number }> }>
+  >
+  electPreferredLeaders(partitions?: TopicPartition[]): Promise<Array<TopicPartition & { error: string | null }>>
+  unregisterBroker(brokerId: number): Promise<void>
+  /** Requests sent since this port was created, by API name. */
+  requestCounts(): RequestCounts
+  close(): Promise<void>
+}
+
+export interface ProducedRecord {
+  topic: string
+  key?: string
+  value: string
+  partition?: number
+  timestamp?: number
+  headers?: Record<string, string>
+}
+
+export interface KafkaProducerPort {
+  send(records: ProducedRecord[]): Promise<void>
+  /** Transactional send: the records are committed (or aborted) as one transaction. */
+  sendTransaction(records: ProducedRecord[], outcome: 'commit' | 'abort'): Promise<void>
+  close(): Promise<void>
+}
+
+export interface ConsumedRecord {
+  topic: string
+  partition: number
+  offset: number
+  key: string | null
+  value: string
+  timestamp: number
+  headers: Record<string, string>
+}
+
+export interface KafkaConsumerPort {
+  /** Resolves when the consumer has joined its group and received an assignment (or the signal aborts). */
+  start(handler: (record: ConsumedRecord) => Promise<void> | void): Promise<void>
+  /** Commits what was handled so far and leaves the group. */
+  close(): Promise<void>
+}
+
+export interface ConnectionOptions {
+  bootstrapServers: string[]
+  clientId?: string
+  /** Request timeout, ms. */
+  timeoutMs?: number
+  sasl?: { mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string }
+  tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean } | boolean
+}
