@@ -1,8 +1,9 @@
 // Vitest global setup for the integration project: one real 3-node KRaft cluster for the whole run.
 // Set AUTOPILOT_TEST_STACK_DIR to reuse a cluster already started with `autopilot stack up --dir DIR`
 // (it is then left running); otherwise a fresh cluster is started here and stopped, by PID, afterwards.
-import { mkdtemp } from 'node:fs/promises'
+import { mkdir, mkdtemp } from 'node:fs/promises'
 import { join } from 'node:path'
+import 'vitest'
 import type { TestProject } from 'vitest/node'
 import { readState, startStack, stopStack } from '../../src/stack/cluster.ts'
 import type { StackState } from '../../src/stack/types.ts'
@@ -19,6 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('kafka', await readState(reuse))
     return async () => {}
   }
+  await mkdir(join(process.cwd(), '.stack'), { recursive: true })
   const dir = await mkdtemp(join(process.cwd(), '.stack', 'test-'))
   const state = await startStack({ dir, brokers: 3 })
   project.provide('kafka', state)
