@@ -7,6 +7,8 @@ need=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have java || need+=(openjdk-17-jre-headless)
 have mvn || need+=(maven)
+have prometheus || need+=(prometheus)
+have prometheus-alertmanager || need+=(prometheus-alertmanager)
 
 if [ "${#need[@]}" -eq 0 ]; then exit 0; fi
 

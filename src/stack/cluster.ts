@@ -17,6 +17,7 @@ import {
 } from './configs.ts'
 import { ensureKafkaJars } from './jars.ts'
 import { checkJava, javaBinary } from './java.ts'
+import { startMonitoring, stopMonitoring, writeScrapeTargets } from './monitoring.ts'
 import { assertPortFree, freePorts } from './ports.ts'
 import { isOurs, type Spawned, spawnDetached, stopProcesses } from './process.ts'
 import { waitForLogLine } from './readiness.ts'
@@ -36,6 +37,8 @@ export interface StartOptions {
   /** Rack names assigned round-robin to brokers (broker.rack), for rack-aware placement. */
   racks?: string[]
   readyTimeoutMs?: number
+  /** Also start Debian's Prometheus (scraping every broker) and Alertmanager (posting to `webhookUrl`). */
+  monitoring?: { webhookUrl: string; rules?: unknown; intervalSeconds?: number }
 }
 
 const STATE_FILE = 'state.json'
@@ -268,6 +271,14 @@ export async function startStack(opts: StartOptions): Promise<StackState> {
   }
   state.nodes = await startNodes(state, planned, opts)
   state.bootstrapServers = bootstrapOf(state.nodes)
+  if (opts.monitoring) {
+    try {
+      state.monitoring = await startMonitoring({ dir, nodes: state.nodes, host, ...opts.monitoring })
+    } catch (err) {
+      await stopProcesses(state.nodes.map((n) => ({ pid: n.pid, marker: n.configFile })))
+      throw err
+    }
+  }
   await writeState(state)
   return state
 }
@@ -281,6 +292,7 @@ export async function stopStack(
   let killed: number[] = []
   if (existsSync(join(root, STATE_FILE))) {
     const state = await readState(root)
+    if (state.monitoring) await stopMonitoring(state.monitoring)
     killed = await stopProcesses(state.nodes.map((n) => ({ pid: n.pid, marker: n.configFile })))
   }
   for (const part of ['data', 'conf', STATE_FILE])
@@ -326,6 +338,7 @@ export async function addBroker(
   const latest = await readState(dir)
   latest.nodes.push(node!)
   latest.bootstrapServers = bootstrapOf(latest.nodes)
+  if (latest.monitoring) await writeScrapeTargets(latest.monitoring, latest.nodes)
   await writeState(latest)
   return node!
 }
@@ -370,6 +383,7 @@ export async function removeBroker(
   const latest = await readState(dir)
   latest.nodes = latest.nodes.filter((n) => n.id !== id)
   latest.bootstrapServers = bootstrapOf(latest.nodes)
+  if (latest.monitoring) await writeScrapeTargets(latest.monitoring, latest.nodes)
   await writeState(latest)
   await rm(join(state.dir, 'data', `node${id}`), { recursive: true, force: true })
   // Already gone from the metadata (the controller can drop a cleanly stopped broker itself): the goal holds.

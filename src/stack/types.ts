@@ -29,4 +29,21 @@ export interface StackState {
   nodes: StackNode[]
   /** `controller.quorum.voters` value shared by all nodes. */
   voters: string
+  /** Prometheus and Alertmanager, when started with the cluster (`stack up --monitoring`). */
+  monitoring?: MonitoringState
+}
+
+export interface MonitoringState {
+  prometheusUrl: string
+  alertmanagerUrl: string
+  prometheusPid: number
+  alertmanagerPid: number
+  /** Where Alertmanager posts alerts (Autopilot's webhook). */
+  webhookUrl: string
+  prometheusConfig: string
+  alertmanagerConfig: string
+  rulesFile: string
+  targetsFile: string
+  prometheusLog: string
+  alertmanagerLog: string
 }

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander'
+import { AutopilotError } from '../../errors.ts'
 import {
   addBroker,
   pauseBroker,
@@ -21,6 +22,26 @@ export function parseIntOption(flag: string, min = 0, max = Number.MAX_SAFE_INTE
   }
 }
 
+interface UpOptions {
+  brokers: number
+  dir: string
+  portBase?: number
+  rack?: string[]
+  monitoring?: boolean
+  webhook: string
+  json?: boolean
+}
+
+function parseWebhook(value: string): string {
+  try {
+    const url = new URL(value)
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.toString()
+  } catch {}
+  throw new AutopilotError('AP_ERR_USAGE', `--webhook must be an http(s) URL, got '${value}'`, {
+    field: '--webhook',
+  })
+}
+
 function upJson(state: StackState) {
   return {
     bootstrapServers: state.bootstrapServers,
@@ -35,6 +56,9 @@ function upJson(state: StackState) {
     })),
     dir: state.dir,
     clusterId: state.clusterId,
+    ...(state.monitoring
+      ? { prometheusUrl: state.monitoring.prometheusUrl, alertmanagerUrl: state.monitoring.alertmanagerUrl }
+      : {}),
   }
 }
 
@@ -73,25 +97,32 @@ export function registerStack(program: Command): void {
       parseIntOption('--port-base', 1024, 65000),
     )
     .option('--rack <rack...>', 'rack names assigned round-robin to the brokers')
+    .option('--monitoring', "also start Debian's Prometheus and Alertmanager")
+    .option('--webhook <url>', 'where Alertmanager posts alerts', 'http://127.0.0.1:18080/alerts')
     .option('--json', 'print the cluster as JSON')
-    .action(
-      async (opts: { brokers: number; dir: string; portBase?: number; rack?: string[]; json?: boolean }) => {
-        const state = await startStack({
-          dir: opts.dir,
-          brokers: opts.brokers,
-          ...(opts.portBase === undefined ? {} : { portBase: opts.portBase }),
-          ...(opts.rack ? { racks: opts.rack } : {}),
-        })
-        if (opts.json) {
-          process.stdout.write(`${JSON.stringify(upJson(state))}\n`)
-          return
-        }
-        printNodes(state.nodes)
+    .action(async (opts: UpOptions) => {
+      const state = await startStack({
+        dir: opts.dir,
+        brokers: opts.brokers,
+        ...(opts.portBase === undefined ? {} : { portBase: opts.portBase }),
+        ...(opts.rack ? { racks: opts.rack } : {}),
+        ...(opts.monitoring ? { monitoring: { webhookUrl: parseWebhook(opts.webhook) } } : {}),
+      })
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(upJson(state))}\n`)
+        return
+      }
+      printNodes(state.nodes)
+      if (state.monitoring) {
+        const m = state.monitoring
         process.stdout.write(
-          `\nbootstrap servers: ${state.bootstrapServers}\nstop with: autopilot stack down --dir ${opts.dir}\n`,
+          `\nprometheus:   ${m.prometheusUrl}\nalertmanager: ${m.alertmanagerUrl} -> ${m.webhookUrl}\n`,
         )
-      },
-    )
+      }
+      process.stdout.write(
+        `\nbootstrap servers: ${state.bootstrapServers}\nstop with: autopilot stack down --dir ${opts.dir}\n`,
+      )
+    })
 
   stack
     .command('down')
