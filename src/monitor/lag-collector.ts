@@ -53,11 +53,16 @@ export class LagCollector implements LagSource {
     return { snapshot: this.#snapshot, health: { ...this.#health } }
   }
 
-  /** Starts collecting now, then every intervalMs. */
-  start(): void {
+  /** Starts collecting after `delayMs` (default: now), then every intervalMs. */
+  start(delayMs = 0): void {
     if (!this.#stopped) return
     this.#stopped = false
-    this.#tick()
+    if (delayMs <= 0) {
+      this.#tick()
+      return
+    }
+    this.#timer = setTimeout(() => this.#tick(), delayMs)
+    this.#timer.unref?.()
   }
 
   /** Stops the schedule and waits for a collection in flight. */

@@ -1,5 +1,7 @@
 import type { Command } from 'commander'
+import { registerExporter } from './exporter.ts'
+import { registerLag } from './lag.ts'
 import { registerStack } from './stack.ts'
 
 /** Every CLI command, one file each; a new command adds one line here. */
-export const commands: Array<(program: Command) => void> = [registerStack]
+export const commands: Array<(program: Command) => void> = [registerStack, registerLag, registerExporter]
