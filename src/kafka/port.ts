@@ -70,6 +70,10 @@ export interface GroupDescription {
   protocolType: string
   members: GroupMemberDescription[]
   coordinator: number
+  /** 'classic' or 'consumer' (KIP-848, described with ConsumerGroupDescribe). Added by the implementation. */
+  type?: string
+  /** Set when the group could not be described (coordinator error); state is then 'Unknown'. */
+  error?: string | null
 }
 
 /** A committed offset of -1 means the group has no commit for that partition. */
@@ -77,6 +81,8 @@ export interface CommittedOffset extends TopicPartition {
   offset: number
   leaderEpoch: number
   metadata: string | null
+  /** Present only when the coordinator returned an error for this partition (e.g. UNSTABLE_OFFSET_COMMIT). */
+  error?: string
 }
 
 export interface GroupOffsets {
@@ -105,7 +111,24 @@ export interface RecordProbe extends TopicPartition {
   /** Offset of that first data record, or null. Control records (transaction markers) are skipped. */
   firstDataOffset: number | null
   error: string | null
+  /** Partition marks from the same Fetch answer (absent when the partition could not be read). */
+  highWatermark?: number
+  lastStableOffset?: number
+  logStartOffset?: number
 }
+
+export interface LogDirDescription {
+  broker: number
+  /** '' when the broker could not be asked (error is then set). */
+  logDir: string
+  error: string | null
+  partitions: Array<TopicPartition & { size: number; offsetLag?: number; isFuture?: boolean }>
+  totalBytes?: number
+  usableBytes?: number
+}
+
+/** Outcome of a preferred-leader election for one partition; 'not-needed' is not an error. */
+export type ElectionOutcome = 'elected' | 'not-needed' | 'failed'
 
 /** Counts of requests sent, by API name, so benchmarks and tests can check request budgets. */
 export type RequestCounts = Record<string, number>
@@ -148,12 +171,11 @@ export interface KafkaAdminPort {
   listPartitionReassignments(): Promise<
     Array<TopicPartition & { replicas: number[]; addingReplicas: number[]; removingReplicas: number[] }>
   >
-  describeLogDirs(
-    brokerIds?: number[],
-  ): Promise<
-    Array<{ broker: number; logDir: string; error: string | null; partitions: Array<TopicPartition & { size: number }> }>
-  >
-  electPreferredLeaders(partitions?: TopicPartition[]): Promise<Array<TopicPartition & { error: string | null }>>
+  describeLogDirs(brokerIds?: number[]): Promise<LogDirDescription[]>
+  /** Without partitions: every partition whose preferred replica is not the leader. */
+  electPreferredLeaders(
+    partitions?: TopicPartition[],
+  ): Promise<Array<TopicPartition & { error: string | null; outcome?: ElectionOutcome }>>
   unregisterBroker(brokerId: number): Promise<void>
   /** Requests sent since this port was created, by API name. */
   requestCounts(): RequestCounts
@@ -196,8 +218,41 @@ export interface KafkaConsumerPort {
 export interface ConnectionOptions {
   bootstrapServers: string[]
   clientId?: string
-  /** Request timeout, ms. */
+  /** Request timeout, ms (default 15000). */
   timeoutMs?: number
+  /** TCP connect timeout per attempt, ms (default 3000; 3 attempts, so a dead bootstrap fails in ~10 s). */
+  connectTimeoutMs?: number
   sasl?: { mechanism: 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512'; username: string; password: string }
   tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized?: boolean } | boolean
+}
+
+export interface AdminPortOptions extends ConnectionOptions {
+  /** How long partition leaders and topic ids are reused between calls, ms (default 30000; refreshed on errors). */
+  metadataMaxAgeMs?: number
+  /** How long group coordinators are reused, ms (default 300000; refreshed on NOT_COORDINATOR). */
+  coordinatorMaxAgeMs?: number
+  /** Bytes read per partition by probeRecords in the first round (default 8192). */
+  probeMaxBytes?: number
+}
+
+export interface ProducerPortOptions extends ConnectionOptions {
+  /** Set for sendTransaction; a random id is used when omitted. */
+  transactionalId?: string
+  acks?: 0 | 1 | -1
+  compression?: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
+}
+
+export interface ConsumerPortOptions extends ConnectionOptions {
+  groupId: string
+  topics: string[]
+  /** Start from the earliest offset when the group has no commit (default: latest). */
+  fromBeginning?: boolean
+  /** Auto-commit interval, ms; false commits only on close (default 1000). */
+  autocommitIntervalMs?: number | false
+  /** 'classic' (default) or 'consumer' (KIP-848). */
+  groupProtocol?: 'classic' | 'consumer'
+  /** Wait for the first assignment, ms (default 30000). */
+  joinTimeoutMs?: number
+  /** Read only committed transactional records (default true). */
+  readCommitted?: boolean
 }

@@ -1,0 +1,153 @@
+// createConsumerPort: a group member that hands each record to a handler, one at a time, and commits what the
+// handler finished (next offset per partition) every autocommit interval and on close. The library's own
+// autocommit commits what was fetched, not what was handled, so commits are driven from here.
+import {
+  type CommitOptionsPartition,
+  Consumer,
+  GroupProtocols,
+  type Message,
+  type MessagesStream,
+  stringDeserializers,
+} from '@platformatic/kafka'
+import { AutopilotError } from '../errors.ts'
+import { toAutopilotError } from './error-mapping.ts'
+import { resolveConnection } from './options.ts'
+import type { ConsumedRecord, ConsumerPortOptions, KafkaConsumerPort } from './port.ts'
+import { assertInt, assertName, assertNames } from './validate.ts'
+import { pollUntil } from './wait.ts'
+
+type StringConsumer = Consumer<string, string, string, string>
+type StringMessage = Message<string, string, string, string>
+
+const DEFAULT_AUTOCOMMIT_MS = 1_000
+const DEFAULT_JOIN_TIMEOUT_MS = 30_000
+const READ_UNCOMMITTED = 0
+const READ_COMMITTED = 1
+
+export function toConsumedRecord(message: StringMessage): ConsumedRecord {
+  const headers: Record<string, string> = {}
+  for (const [k, v] of message.headers ?? []) headers[String(k)] = String(v)
+  return {
+    topic: message.topic,
+    partition: message.partition,
+    offset: Number(message.offset),
+    key: message.key ?? null,
+    value: message.value ?? '',
+    timestamp: Number(message.timestamp),
+    headers,
+  }
+}
+
+export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerPort {
+  const resolved = resolveConnection(options, '-consumer')
+  assertName(options.groupId, 'groupId')
+  assertNames(options.topics, 'topics')
+  if (options.topics.length === 0) assertName(undefined, 'topics (at least one topic)')
+  const interval = options.autocommitIntervalMs ?? DEFAULT_AUTOCOMMIT_MS
+  if (interval !== false) assertInt(interval, 'autocommitIntervalMs', 1)
+  const fail = (error: unknown, api: string) =>
+    toAutopilotError(error, {
+      api,
+      bootstrapServers: resolved.bootstrapServers,
+      subject: `group ${options.groupId}`,
+    })
+
+  let consumer: StringConsumer | null = null
+  let stream: MessagesStream<string, string, string, string> | null = null
+  let loop: Promise<void> | null = null
+  let timer: NodeJS.Timeout | null = null
+  let handlerError: unknown = null
+  let closing: Promise<void> | null = null
+  /** Next offset to commit per partition, for records the handler finished. */
+  const handled = new Map<string, CommitOptionsPartition>()
+  let committing: Promise<void> = Promise.resolve()
+
+  const commitHandled = (): Promise<void> => {
+    const c = consumer
+    if (!c || handled.size === 0) return committing
+    const owned = new Set((c.assignments ?? []).flatMap((a) => a.partitions.map((p) => `${a.topic}:${p}`)))
+    const offsets = [...handled.values()].filter((o) => owned.has(`${o.topic}:${o.partition}`))
+    handled.clear()
+    if (offsets.length === 0) return committing
+    committing = committing
+      .then(() => c.commit({ offsets }))
+      .catch(() => {
+        // Lost the partitions in a rebalance, or the coordinator moved: the next owner resumes from the last commit.
+      })
+    return committing
+  }
+
+  return {
+    async start(handler) {
+      if (consumer)
+        throw new AutopilotError('AP_ERR_CONFLICT', 'consumer already started', { field: 'start' })
+      consumer = new Consumer<string, string, string, string>({
+        ...resolved.base,
+        groupId: options.groupId,
+        deserializers: stringDeserializers,
+        ...(options.groupProtocol === 'consumer' ? { groupProtocol: GroupProtocols.CONSUMER } : {}),
+      })
+      try {
+        stream = await consumer.consume({
+          topics: options.topics,
+          mode: 'committed',
+          fallbackMode: options.fromBeginning ? 'earliest' : 'latest',
+          autocommit: false,
+          maxWaitTime: 500,
+          isolationLevel: options.readCommitted === false ? READ_UNCOMMITTED : READ_COMMITTED,
+        })
+      } catch (error) {
+        await consumer.close(true).catch(() => {})
+        throw fail(error, 'JoinGroup')
+      }
+      const active = stream
+      loop = (async () => {
+        try {
+          for await (const message of active as AsyncIterable<StringMessage>) {
+            await handler(toConsumedRecord(message))
+            handled.set(`${message.topic}:${message.partition}`, {
+              topic: message.topic,
+              partition: message.partition,
+              offset: message.offset + 1n,
+              leaderEpoch: message.leaderEpoch,
+            })
+          }
+        } catch (error) {
+          handlerError ??= error
+        }
+      })()
+      if (interval !== false) timer = setInterval(() => void commitHandled(), interval)
+      const c = consumer
+      await pollUntil(
+        async () => (c.assignments?.length ?? 0) > 0,
+        options.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS,
+      )
+    },
+
+    close() {
+      closing ??= (async () => {
+        if (timer) clearInterval(timer)
+        if (!consumer) return
+        // Stop reading first so the handled set is final, then commit it and leave the group.
+        await stream?.close().catch(() => {})
+        await loop
+        await commitHandled()
+        await consumer.close(true).catch(() => {})
+        if (handlerError && !isStreamClosedError(handlerError)) {
+          throw new AutopilotError(
+            'AP_ERR_INTERNAL',
+            `consumer of group ${options.groupId} stopped: ${String(handlerError)}`,
+            {
+              cause: handlerError,
+            },
+          )
+        }
+      })()
+      return closing
+    },
+  }
+}
+
+function isStreamClosedError(error: unknown): boolean {
+  return /closed|premature/i.test(error instanceof Error ? error.message : String(error))
+}

@@ -1,0 +1,289 @@
+// Consumer groups: list (every broker, all group types incl. KIP-848 'consumer'), describe (classic
+// DescribeGroups, then ConsumerGroupDescribe for the groups the classic call cannot see), delete, and offset
+// resets. Requests are batched per group coordinator.
+import { decodeConsumerProtocolAssignment } from '@platformatic/kafka'
+import { COORDINATOR_MOVED, type CoordinatorCache, groupByCoordinator } from './coordinators.ts'
+import { protocolErrorName } from './error-mapping.ts'
+import { byTopic } from './leaders.ts'
+import type { MetadataCache } from './metadata.ts'
+import type {
+  GroupDescription,
+  GroupListing,
+  GroupMemberDescription,
+  GroupState,
+  TopicPartition,
+} from './port.ts'
+import { type KafkaSession, tolerant } from './session.ts'
+import { assertInt, assertName, assertNames, assertPartitions } from './validate.ts'
+import type {
+  ConsumerGroupDescribeResponse,
+  DescribeGroupsResponse,
+  ListGroupsResponse,
+} from './wire-types.ts'
+
+const STATES: Record<string, GroupState> = {
+  stable: 'Stable',
+  empty: 'Empty',
+  preparingrebalance: 'PreparingRebalance',
+  completingrebalance: 'CompletingRebalance',
+  assigning: 'Assigning',
+  reconciling: 'Reconciling',
+  dead: 'Dead',
+}
+
+/** Kafka reports states as 'Stable', 'PreparingRebalance' or 'PREPARING_REBALANCE'; anything else is Unknown. */
+export function normalizeState(raw: string | null | undefined): GroupState {
+  return STATES[(raw ?? '').replaceAll('_', '').toLowerCase()] ?? 'Unknown'
+}
+
+export async function listGroups(session: KafkaSession, metadata: MetadataCache): Promise<GroupListing[]> {
+  try {
+    await metadata.fetch([])
+    const api = await session.api<[string[], string[]], ListGroupsResponse>('ListGroups')
+    const answers = await Promise.all(
+      [...session.brokers.values()].map(async (broker) => {
+        const response = await tolerant(api.async(await session.connectionTo(broker), [], []))
+        if (response.errorCode !== 0) {
+          throw session.failWith(protocolErrorName(response.errorCode), 'ListGroups', `broker ${broker.id}`)
+        }
+        return response.groups
+      }),
+    )
+    const groups = new Map<string, GroupListing>()
+    for (const g of answers.flat()) {
+      groups.set(g.groupId, {
+        groupId: g.groupId,
+        state: normalizeState(g.groupState),
+        type: g.groupType || (g.protocolType === 'consumer' ? 'classic' : g.protocolType || 'classic'),
+        protocolType: g.protocolType,
+      })
+    }
+    return [...groups.values()].sort((a, b) => a.groupId.localeCompare(b.groupId))
+  } catch (error) {
+    throw session.fail(error, 'ListGroups')
+  }
+}
+
+function classicMembers(raw: DescribeGroupsResponse['groups'][number]): GroupMemberDescription[] {
+  return raw.members.map((m) => {
+    let assignment: TopicPartition[] = []
+    if (raw.protocolType === 'consumer' && m.memberAssignment.length > 0) {
+      try {
+        assignment = decodeConsumerProtocolAssignment(m.memberAssignment).assignedPartitions.flatMap((a) =>
+          a.partitions.map((partition) => ({ topic: a.topic, partition })),
+        )
+      } catch {
+        assignment = []
+      }
+    }
+    return { memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignment }
+  })
+}
+
+/** True when a classic DescribeGroups answer hides a KIP-848 group (Kafka 4: GROUP_ID_NOT_FOUND "not a classic group"; older: Dead/0). */
+export function needsConsumerDescribe(raw: DescribeGroupsResponse['groups'][number]): boolean {
+  return raw.errorCode === 69 || (normalizeState(raw.groupState) === 'Dead' && raw.members.length === 0)
+}
+
+export function fromConsumerDescribe(
+  raw: ConsumerGroupDescribeResponse['groups'][number],
+  coordinator: number,
+): GroupDescription {
+  return {
+    groupId: raw.groupId,
+    state: normalizeState(raw.groupState),
+    protocolType: 'consumer',
+    type: 'consumer',
+    coordinator,
+    members: raw.members.map((m) => ({
+      memberId: m.memberId,
+      clientId: m.clientId,
+      host: m.clientHost,
+      assignment: m.assignment.topicPartitions.flatMap((t) =>
+        t.partitions.map((partition) => ({ topic: t.topicName, partition })),
+      ),
+    })),
+    error: null,
+  }
+}
+
+async function describeOnCoordinator(
+  session: KafkaSession,
+  coordinators: CoordinatorCache,
+  node: number,
+  target: { host: string; port: number },
+  groupIds: string[],
+): Promise<GroupDescription[]> {
+  const conn = await session.connectionTo(target)
+  const classic = await session.api<[string[], boolean], DescribeGroupsResponse>('DescribeGroups')
+  const answer = await tolerant(classic.async(conn, groupIds, false))
+  const out = new Map<string, GroupDescription>()
+  const hidden: string[] = []
+  for (const raw of answer.groups) {
+    if (needsConsumerDescribe(raw)) hidden.push(raw.groupId)
+    const error = raw.errorCode === 0 || raw.errorCode === 69 ? null : protocolErrorName(raw.errorCode)
+    if (error && COORDINATOR_MOVED.has(error)) coordinators.invalidate(raw.groupId)
+    out.set(raw.groupId, {
+      groupId: raw.groupId,
+      state: raw.errorCode === 69 ? 'Dead' : normalizeState(raw.groupState),
+      protocolType: raw.protocolType,
+      type: 'classic',
+      coordinator: node,
+      members: classicMembers(raw),
+      error,
+    })
+  }
+  const range = await session.apiRange('ConsumerGroupDescribe')
+  if (hidden.length > 0 && range) {
+    const api = await session.api<[string[], boolean], ConsumerGroupDescribeResponse>('ConsumerGroupDescribe')
+    const modern = await tolerant(api.async(conn, hidden, false))
+    for (const raw of modern.groups) {
+      if (raw.errorCode === 0) out.set(raw.groupId, fromConsumerDescribe(raw, node))
+    }
+  }
+  return groupIds.map(
+    (id) =>
+      out.get(id) ?? {
+        groupId: id,
+        state: 'Unknown',
+        protocolType: '',
+        coordinator: node,
+        members: [],
+        error: 'MISSING_IN_RESPONSE',
+      },
+  )
+}
+
+export async function describeGroups(
+  session: KafkaSession,
+  coordinators: CoordinatorCache,
+  groupIds: string[],
+): Promise<GroupDescription[]> {
+  assertNames(groupIds, 'groupIds')
+  const ids = [...new Set(groupIds)]
+  if (ids.length === 0) return []
+  try {
+    const lookup = await coordinators.lookup(ids)
+    const { byNode, failed } = groupByCoordinator(ids, lookup)
+    const results = new Map<string, GroupDescription>()
+    for (const [id, error] of failed) {
+      results.set(id, {
+        groupId: id,
+        state: 'Unknown',
+        protocolType: '',
+        coordinator: -1,
+        members: [],
+        error,
+      })
+    }
+    const answers = await Promise.all(
+      [...byNode].map(([node, { coordinator, groupIds: list }]) =>
+        describeOnCoordinator(session, coordinators, node, coordinator, list),
+      ),
+    )
+    for (const d of answers.flat()) results.set(d.groupId, d)
+    return ids.map((id) => results.get(id)!)
+  } catch (error) {
+    throw session.fail(error, 'DescribeGroups')
+  }
+}
+
+export async function deleteGroups(
+  session: KafkaSession,
+  coordinators: CoordinatorCache,
+  groupIds: string[],
+) {
+  assertNames(groupIds, 'groupIds')
+  const ids = [...new Set(groupIds)]
+  if (ids.length === 0) return
+  let firstError: { id: string; error: string } | null = null
+  try {
+    const lookup = await coordinators.lookup(ids)
+    const { byNode, failed } = groupByCoordinator(ids, lookup)
+    for (const [id, error] of failed) firstError ??= { id, error }
+    const api = await session.api<[string[]], { results: Array<{ groupId: string; errorCode: number }> }>(
+      'DeleteGroups',
+    )
+    await Promise.all(
+      [...byNode].map(async ([, { coordinator, groupIds: list }]) => {
+        const response = await tolerant(api.async(await session.connectionTo(coordinator), list))
+        for (const r of response.results) {
+          if (r.errorCode !== 0) firstError ??= { id: r.groupId, error: protocolErrorName(r.errorCode) }
+        }
+      }),
+    )
+  } catch (error) {
+    throw session.fail(error, 'DeleteGroups')
+  }
+  if (firstError) throw session.failWith(firstError.error, 'DeleteGroups', `group ${firstError.id}`)
+}
+
+type CommitArgs = [
+  groupId: string,
+  generationIdOrMemberEpoch: number,
+  memberId: string,
+  groupInstanceId: string | null,
+  topics: Array<{
+    name: string
+    partitions: Array<{
+      partitionIndex: number
+      committedOffset: bigint
+      committedLeaderEpoch: number
+      committedMetadata: null
+    }>
+  }>,
+]
+type CommitResponse = {
+  topics: Array<{ name: string; partitions: Array<{ partitionIndex: number; errorCode: number }> }>
+}
+
+export async function alterGroupOffsets(
+  session: KafkaSession,
+  coordinators: CoordinatorCache,
+  groupId: string,
+  offsets: Array<TopicPartition & { offset: number }>,
+): Promise<void> {
+  assertName(groupId, 'groupId')
+  assertPartitions(offsets, 'offsets', { min: 0 })
+  for (const [i, o] of offsets.entries()) assertInt(o.offset, `offsets[${i}].offset`, 0)
+  if (offsets.length === 0) return
+  let failure: string | null = null
+  try {
+    const lookup = await coordinators.lookup([groupId])
+    const c = lookup.get(groupId)
+    if (!c || !('nodeId' in c))
+      throw session.failWith(c?.error ?? 'COORDINATOR_NOT_AVAILABLE', 'OffsetCommit', `group ${groupId}`)
+    const api = await session.api<CommitArgs, CommitResponse>('OffsetCommit')
+    const topics = byTopic(offsets).map(({ name, items }) => ({
+      name,
+      partitions: items.map((o) => ({
+        partitionIndex: o.partition,
+        committedOffset: BigInt(o.offset),
+        committedLeaderEpoch: -1,
+        committedMetadata: null,
+      })),
+    }))
+    const response = await tolerant(api.async(await session.connectionTo(c), groupId, -1, '', null, topics))
+    for (const t of response.topics) {
+      for (const p of t.partitions) if (p.errorCode !== 0) failure ??= protocolErrorName(p.errorCode)
+    }
+    if (failure && COORDINATOR_MOVED.has(failure)) coordinators.invalidate(groupId)
+  } catch (error) {
+    throw session.fail(error, 'OffsetCommit', `group ${groupId}`)
+  }
+  if (failure) {
+    const error = session.failWith(failure, 'OffsetCommit', `group ${groupId}`)
+    if (error.code === 'AP_ERR_CONFLICT') {
+      throw session.fail(
+        {
+          apiId: failure,
+          message: failure,
+          serverErrorMessage: 'the group has active members; stop its consumers first',
+        },
+        'OffsetCommit',
+        `group ${groupId}`,
+      )
+    }
+    throw error
+  }
+}

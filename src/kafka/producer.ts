@@ -1,0 +1,98 @@
+// createProducerPort: plain sends for the load generator and tests, and transactional sends (commit or abort)
+// to build topics with transaction markers. String keys, values and headers.
+import { randomUUID } from 'node:crypto'
+import { type MessageToProduce, Producer, stringSerializers } from '@platformatic/kafka'
+import { toAutopilotError } from './error-mapping.ts'
+import { resolveConnection } from './options.ts'
+import type { KafkaProducerPort, ProducedRecord, ProducerPortOptions } from './port.ts'
+import { assertArray, assertInt, assertName } from './validate.ts'
+
+type StringProducer = Producer<string, string, string, string>
+type StringMessage = MessageToProduce<string, string, string, string>
+
+export function toMessages(records: ProducedRecord[]): StringMessage[] {
+  assertArray(records, 'records')
+  return records.map((r, i) => {
+    assertName(r?.topic, `records[${i}].topic`)
+    if (typeof r.value !== 'string') assertName(undefined, `records[${i}].value (a string)`)
+    if (r.partition !== undefined) assertInt(r.partition, `records[${i}].partition`, 0)
+    if (r.timestamp !== undefined) assertInt(r.timestamp, `records[${i}].timestamp`, 0)
+    const message: StringMessage = { topic: r.topic, value: r.value }
+    if (r.key !== undefined) message.key = r.key
+    if (r.partition !== undefined) message.partition = r.partition
+    if (r.timestamp !== undefined) message.timestamp = BigInt(r.timestamp)
+    if (r.headers) message.headers = { ...r.headers }
+    return message
+  })
+}
+
+export function createProducerPort(options: ProducerPortOptions): KafkaProducerPort {
+  const resolved = resolveConnection(options, '-producer')
+  const fail = (error: unknown, api: string) =>
+    toAutopilotError(error, { api, bootstrapServers: resolved.bootstrapServers })
+  let plain: StringProducer | null = null
+  let transactional: StringProducer | null = null
+  // One transaction at a time per producer: the transactional id allows only one open transaction.
+  let queue: Promise<unknown> = Promise.resolve()
+  let closed = false
+
+  const common = {
+    ...resolved.base,
+    serializers: stringSerializers,
+    ...(options.compression ? { compression: options.compression } : {}),
+  }
+
+  const checkOpen = () => {
+    if (closed) throw fail(new Error('producer is closed'), 'Produce')
+  }
+
+  return {
+    async send(records) {
+      checkOpen()
+      const messages = toMessages(records)
+      if (messages.length === 0) return
+      plain ??= new Producer<string, string, string, string>({ ...common, acks: options.acks ?? -1 })
+      try {
+        await plain.send({ messages })
+      } catch (error) {
+        throw fail(error, 'Produce')
+      }
+    },
+
+    sendTransaction(records, outcome) {
+      checkOpen()
+      const messages = toMessages(records)
+      if (outcome !== 'commit' && outcome !== 'abort') assertName(undefined, "outcome ('commit' or 'abort')")
+      const run = async () => {
+        transactional ??= new Producer<string, string, string, string>({
+          ...common,
+          idempotent: true,
+          transactionalId: options.transactionalId ?? `kafka-autopilot-${randomUUID()}`,
+        })
+        try {
+          const tx = await transactional.beginTransaction()
+          try {
+            if (messages.length > 0) await tx.send({ messages })
+          } catch (error) {
+            await tx.abort().catch(() => {})
+            throw error
+          }
+          if (outcome === 'commit') await tx.commit()
+          else await tx.abort()
+        } catch (error) {
+          throw fail(error, 'Transaction')
+        }
+      }
+      const next = queue.then(run, run)
+      queue = next.catch(() => {})
+      return next
+    },
+
+    async close() {
+      if (closed) return
+      closed = true
+      await queue
+      await Promise.all([plain?.close(), transactional?.close()].map((p) => p?.catch(() => {})))
+    },
+  }
+}

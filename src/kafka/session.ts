@@ -1,0 +1,124 @@
+// One admin session: a @platformatic/kafka Admin (its connection pool and API-version negotiation), a request
+// counter, and helpers to send raw, versioned protocol requests to a chosen broker. Every raw call in src/kafka
+// goes through `api()` (highest version both the broker and the library support) or a local codec.
+import { Admin, type API, type Broker, type Connection, kGetApi } from '@platformatic/kafka'
+import type { AutopilotError } from '../errors.ts'
+import { toAutopilotError } from './error-mapping.ts'
+import { resolveConnection } from './options.ts'
+import type { BrokerNode, ConnectionOptions } from './port.ts'
+import { RequestCounter } from './request-counter.ts'
+
+export interface ApiRange {
+  minVersion: number
+  maxVersion: number
+}
+
+/** Splits `host:port` (IPv6 in brackets) into a Broker. Input was validated by parseBootstrapServers. */
+export function toBroker(server: string): Broker {
+  const at = server.lastIndexOf(':')
+  const host = server.slice(0, at).replace(/^\[(.*)\]$/, '$1')
+  return { host, port: Number(server.slice(at + 1)) }
+}
+
+/**
+ * Parsers of @platformatic/kafka throw a ResponseError when any item of a response carries an error code, with
+ * the fully parsed response attached. Batched calls need the per-item codes, so this returns that response.
+ */
+export async function tolerant<R>(promise: Promise<R>): Promise<R> {
+  try {
+    return await promise
+  } catch (error) {
+    const e = error as { code?: string; response?: unknown }
+    if (e?.code === 'PLT_KFK_RESPONSE' && e.response) return e.response as R
+    throw error
+  }
+}
+
+export class KafkaSession {
+  readonly admin: Admin
+  readonly bootstrapServers: string[]
+  readonly requestTimeoutMs: number
+  readonly counter: RequestCounter
+  #apis: Promise<Map<string, ApiRange>> | null = null
+  /** Brokers learnt from the last Metadata answer (id → node); used to reach leaders and coordinators. */
+  brokers = new Map<number, BrokerNode>()
+
+  constructor(options: ConnectionOptions) {
+    const resolved = resolveConnection(options, '-admin')
+    this.bootstrapServers = resolved.bootstrapServers
+    this.requestTimeoutMs = resolved.requestTimeoutMs
+    this.admin = new Admin(resolved.base)
+    this.counter = new RequestCounter([this.admin.instanceId])
+  }
+
+  fail(error: unknown, api: string, subject?: string, field?: string): AutopilotError {
+    return toAutopilotError(error, {
+      api,
+      bootstrapServers: this.bootstrapServers,
+      ...(subject === undefined ? {} : { subject }),
+      ...(field === undefined ? {} : { field }),
+    })
+  }
+
+  /** An AutopilotError for a Kafka error code found inside a response item (e.g. 'TOPIC_ALREADY_EXISTS'). */
+  failWith(kafkaError: string, api: string, subject?: string, serverMessage?: string | null, field?: string) {
+    return this.fail(
+      { apiId: kafkaError, message: kafkaError, serverErrorMessage: serverMessage ?? null },
+      api,
+      subject,
+      field,
+    )
+  }
+
+  /** The library's module for `name` at the highest version both sides support. */
+  api<Args extends unknown[], R>(name: string): Promise<API<Args, R>> {
+    return new Promise((resolve, reject) => {
+      this.admin[kGetApi]<Args, R>(name, (error, api) => (error || !api ? reject(error) : resolve(api)))
+    })
+  }
+
+  /** Version range the cluster supports for an API (by protocol name), or undefined. */
+  async apiRange(name: string): Promise<ApiRange | undefined> {
+    if (!this.#apis) {
+      this.#apis = this.admin.listApis().then((apis) => new Map(apis.map((a) => [a.name, a])))
+      this.#apis.catch(() => {
+        this.#apis = null
+      })
+    }
+    return (await this.#apis).get(name)
+  }
+
+  /** A connection to any reachable broker: bootstrap servers first, then brokers learnt from metadata. */
+  anyConnection(): Promise<Connection> {
+    const known = [...this.brokers.values()].map((b) => ({ host: b.host, port: b.port }))
+    const candidates = [...this.bootstrapServers.map(toBroker), ...known]
+    const seen = new Set<string>()
+    const unique = candidates.filter((b) => {
+      const key = `${b.host}:${b.port}`
+      if (seen.has(key)) return false
+      seen.add(key)
+      return true
+    })
+    return this.admin.connections.getFirstAvailable(unique)
+  }
+
+  connectionTo(broker: Broker): Promise<Connection> {
+    return this.admin.connections.get({ host: broker.host, port: broker.port })
+  }
+
+  /** A connection to broker `nodeId`; fails when the id is unknown to the last metadata. */
+  async brokerConnection(nodeId: number): Promise<Connection> {
+    const node = this.brokers.get(nodeId)
+    if (!node) throw new Error(`broker ${nodeId} is not in the cluster metadata`)
+    return this.connectionTo(node)
+  }
+
+  snapshotCounts(): Record<string, number> {
+    return this.counter.snapshot()
+  }
+
+  async close(): Promise<void> {
+    this.counter.close()
+    await this.admin.close()
+  }
+}

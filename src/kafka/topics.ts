@@ -1,0 +1,166 @@
+// Topic administration: create (then wait, bounded, until every partition has a leader), delete, add partitions.
+// KRaft brokers forward these requests to the active controller, so any reachable broker is addressed.
+import type { createPartitionsV3, createTopicsV7, deleteTopicsV6 } from '@platformatic/kafka'
+import { AutopilotError } from '../errors.ts'
+import { protocolErrorName } from './error-mapping.ts'
+import type { MetadataCache } from './metadata.ts'
+import { type KafkaSession, tolerant } from './session.ts'
+import { assertInt, assertName, assertNames } from './validate.ts'
+import { pollUntil } from './wait.ts'
+
+const READY_TIMEOUT_MS = 10_000
+
+export interface CreateTopicOptions {
+  topic: string
+  partitions: number
+  replicationFactor: number
+  configs?: Record<string, string>
+}
+
+/** Waits until Metadata shows every partition of `topic` (count >= `partitions`) with a leader. */
+async function waitForLeaders(metadata: MetadataCache, topic: string, partitions: number): Promise<boolean> {
+  return pollUntil(async () => {
+    const entry = (await metadata.topics([topic], { refresh: true })).get(topic)
+    const parts = entry?.topic?.partitions ?? []
+    return parts.length >= partitions && parts.every((p) => p.leader >= 0)
+  }, READY_TIMEOUT_MS)
+}
+
+export async function createTopic(
+  session: KafkaSession,
+  metadata: MetadataCache,
+  options: CreateTopicOptions,
+) {
+  assertName(options?.topic, 'topic')
+  assertInt(options.partitions, 'partitions', 1)
+  assertInt(options.replicationFactor, 'replicationFactor', 1)
+  const configs = Object.entries(options.configs ?? {}).map(([name, value]) => ({
+    name,
+    value: String(value),
+  }))
+  let result: createTopicsV7.CreateTopicsResponseTopic | undefined
+  try {
+    const api = await session.api<createTopicsV7.CreateTopicsRequest, createTopicsV7.CreateTopicsResponse>(
+      'CreateTopics',
+    )
+    const request = [
+      {
+        name: options.topic,
+        numPartitions: options.partitions,
+        replicationFactor: options.replicationFactor,
+        assignments: [],
+        configs,
+      },
+    ]
+    const response = await tolerant(
+      api.async(await session.anyConnection(), request, session.requestTimeoutMs - 1_000, false),
+    )
+    result = response.topics.find((t) => t.name === options.topic)
+  } catch (error) {
+    throw session.fail(error, 'CreateTopics', `topic ${options.topic}`)
+  }
+  if (!result) throw session.failWith('MISSING_IN_RESPONSE', 'CreateTopics', `topic ${options.topic}`)
+  if (result.errorCode !== 0) {
+    const name = protocolErrorName(result.errorCode)
+    throw session.failWith(name, 'CreateTopics', `topic ${options.topic}`, result.errorMessage, fieldOf(name))
+  }
+  try {
+    if (await waitForLeaders(metadata, options.topic, options.partitions)) return
+  } catch (error) {
+    throw session.fail(error, 'Metadata', `topic ${options.topic}`)
+  }
+  throw new AutopilotError(
+    'AP_ERR_TIMEOUT',
+    `topic ${options.topic} was created but its partitions have no leader yet`,
+    {
+      retryable: true,
+    },
+  )
+}
+
+function fieldOf(kafkaError: string): string | undefined {
+  if (kafkaError === 'INVALID_REPLICATION_FACTOR') return 'replicationFactor'
+  if (kafkaError === 'INVALID_PARTITIONS') return 'partitions'
+  if (kafkaError === 'INVALID_CONFIG') return 'configs'
+  if (kafkaError === 'INVALID_TOPIC_EXCEPTION') return 'topic'
+  return undefined
+}
+
+export async function deleteTopics(session: KafkaSession, metadata: MetadataCache, topics: string[]) {
+  assertNames(topics, 'topics')
+  const names = [...new Set(topics)]
+  if (names.length === 0) return
+  let failures: deleteTopicsV6.DeleteTopicsResponseResponse[] = []
+  try {
+    const api = await session.api<deleteTopicsV6.DeleteTopicsRequest, deleteTopicsV6.DeleteTopicsResponse>(
+      'DeleteTopics',
+    )
+    const response = await tolerant(
+      api.async(
+        await session.anyConnection(),
+        names.map((name) => ({ name })),
+        session.requestTimeoutMs - 1_000,
+      ),
+    )
+    failures = response.responses.filter((r) => r.errorCode !== 0)
+  } catch (error) {
+    throw session.fail(error, 'DeleteTopics', names.join(','))
+  } finally {
+    metadata.invalidate(names)
+  }
+  const first = failures[0]
+  if (first) {
+    throw session.failWith(
+      protocolErrorName(first.errorCode),
+      'DeleteTopics',
+      `topic ${first.name}`,
+      first.errorMessage,
+    )
+  }
+}
+
+export async function createPartitions(
+  session: KafkaSession,
+  metadata: MetadataCache,
+  topic: string,
+  totalCount: number,
+) {
+  assertName(topic, 'topic')
+  assertInt(totalCount, 'totalCount', 1)
+  let failure: createPartitionsV3.CreatePartitionsResponseResult | undefined
+  try {
+    const api = await session.api<
+      createPartitionsV3.CreatePartitionsRequest,
+      createPartitionsV3.CreatePartitionsResponse
+    >('CreatePartitions')
+    const response = await tolerant(
+      api.async(
+        await session.anyConnection(),
+        [{ name: topic, count: totalCount, assignments: null }],
+        session.requestTimeoutMs - 1_000,
+        false,
+      ),
+    )
+    failure = response.results.find((r) => r.errorCode !== 0)
+  } catch (error) {
+    throw session.fail(error, 'CreatePartitions', `topic ${topic}`)
+  }
+  if (failure) {
+    const name = protocolErrorName(failure.errorCode)
+    throw session.failWith(
+      name,
+      'CreatePartitions',
+      `topic ${topic}`,
+      failure.errorMessage,
+      name === 'INVALID_PARTITIONS' ? 'totalCount' : undefined,
+    )
+  }
+  try {
+    if (await waitForLeaders(metadata, topic, totalCount)) return
+  } catch (error) {
+    throw session.fail(error, 'Metadata', `topic ${topic}`)
+  }
+  throw new AutopilotError('AP_ERR_TIMEOUT', `partitions of ${topic} were added but have no leader yet`, {
+    retryable: true,
+  })
+}
