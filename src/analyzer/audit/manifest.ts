@@ -19,6 +19,9 @@ export interface ManifestResource {
   object: Json
   file: string
   line: number
+  /** Index of the YAML document in the file, and the path of the resource inside it (`items/3` in a List). */
+  docIndex: number
+  basePath: Array<string | number>
   /** The chart template a `helm template` document came from. */
   helmSource?: string
   /** 1-based line of every field, by JSON pointer relative to the resource (`/spec/replicas`). */
@@ -56,7 +59,7 @@ export function parseManifests(text: string, file: string): ParsedManifests {
     problems.push({ type: 'invalid-yaml', file, line: 1, message: `cannot parse YAML: ${String(err)}` })
     return { resources, problems }
   }
-  for (const doc of Array.isArray(docs) ? docs : []) {
+  for (const [docIndex, doc] of (Array.isArray(docs) ? docs : []).entries()) {
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
         problems.push({
@@ -86,14 +89,13 @@ export function parseManifests(text: string, file: string): ParsedManifests {
       continue
     }
     if (record.kind === 'List' && Array.isArray(record.items)) {
-      asArray(record.items).forEach((item, i) => {
-        addResource(item, `/items/${i}`)
-      })
+      for (const [i, item] of asArray(record.items).entries()) addResource(item, ['items', i])
     } else {
-      addResource(record, '')
+      addResource(record, [])
     }
 
-    function addResource(item: unknown, prefix: string): void {
+    function addResource(item: unknown, basePath: Array<string | number>): void {
+      const prefix = toPointer(basePath)
       const itemLines = prefix === '' ? lines : relativeLines(lines, prefix)
       const at = itemLines[''] ?? docLine
       const obj = asRecord(item)
@@ -101,7 +103,7 @@ export function parseManifests(text: string, file: string): ParsedManifests {
         problems.push({ type: 'invalid-resource', file, line: at, message: 'list item is not a mapping' })
         return
       }
-      const built = toResource(obj, file, at, itemLines, helmSource)
+      const built = toResource(obj, { file, line: at, docIndex, basePath }, itemLines, helmSource)
       if ('problem' in built) problems.push(built.problem)
       else resources.push(built.resource)
     }
@@ -111,11 +113,11 @@ export function parseManifests(text: string, file: string): ParsedManifests {
 
 function toResource(
   obj: Json,
-  file: string,
-  line: number,
+  position: Pick<ManifestResource, 'file' | 'line' | 'docIndex' | 'basePath'>,
   lines: Record<string, number>,
   helmSource: string | undefined,
 ): { resource: ManifestResource } | { problem: InputProblem } {
+  const { file, line } = position
   const extra = helmSource === undefined ? {} : { helmSource }
   if (obj.kind === undefined && Array.isArray(obj.groups)) {
     const name = file.split(/[\\/]/).pop() ?? file
@@ -125,8 +127,7 @@ function toResource(
       name,
       namespace: '',
       object: obj,
-      file,
-      line,
+      ...position,
     }
     return { resource: { ...resource, key: `/${PROMETHEUS_RULE_FILE_KIND}//${file}`, lines, ...extra } }
   }
@@ -155,8 +156,7 @@ function toResource(
       name,
       namespace,
       object: obj,
-      file,
-      line,
+      ...position,
       lines,
       ...extra,
     },
