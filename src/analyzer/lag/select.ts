@@ -9,12 +9,17 @@ export interface GroupPartition {
   topic: string
   partition: number
   committed: number | null
+  /** The coordinator's error for this partition's commit (e.g. UNSTABLE_OFFSET_COMMIT), if any. */
+  commitError: string | null
 }
 
-/** Topics the group commits to or is assigned, sorted. */
+/**
+ * Topics the group commits to or is assigned, sorted. An OffsetFetch for named topics answers -1 for every
+ * partition the group never committed to, so only real commits count.
+ */
 export function groupTopics(group: GroupInput): string[] {
   const topics = new Set<string>()
-  for (const c of group.committed) topics.add(c.topic)
+  for (const c of group.committed) if (c.offset >= 0 || c.error) topics.add(c.topic)
   for (const m of group.members) for (const a of m.assignment) topics.add(a.topic)
   return [...topics].sort()
 }
@@ -37,8 +42,9 @@ export function groupPartitions(
 ): GroupPartition[] {
   const topics =
     topicFilter !== undefined && topicFilter.length > 0 ? [...topicFilter].sort() : groupTopics(group)
-  const committed = new Map<string, number>()
-  for (const c of group.committed) committed.set(key(c.topic, c.partition), c.offset)
+  const committed = new Map<string, { offset: number; error: string | null }>()
+  for (const c of group.committed)
+    committed.set(key(c.topic, c.partition), { offset: c.offset, error: c.error ?? null })
   const rows: GroupPartition[] = []
   for (const topic of topics) {
     const known = topicPartitions.get(topic)
@@ -49,8 +55,13 @@ export function groupPartitions(
         for (const a of m.assignment) if (a.topic === topic) partitions.add(a.partition)
     }
     for (const partition of [...partitions].sort((a, b) => a - b)) {
-      const offset = committed.get(key(topic, partition))
-      rows.push({ topic, partition, committed: offset === undefined || offset < 0 ? null : offset })
+      const c = committed.get(key(topic, partition))
+      rows.push({
+        topic,
+        partition,
+        committed: c === undefined || c.offset < 0 ? null : c.offset,
+        commitError: c?.error ?? null,
+      })
     }
   }
   return rows

@@ -112,7 +112,7 @@ export function buildLagSnapshot(input: BuildLagSnapshotInput): LagSnapshot {
           consumptionRate: offsetRate(previousCommit, row.committed, elapsed),
           flags,
           member: owners.get(k) ?? null,
-          error: log === undefined ? 'topic or partition not found' : log.error,
+          error: row.commitError ?? (log === undefined ? 'topic or partition not found' : log.error),
         }
         const list = byTopic.get(row.topic) ?? []
         list.push(partitionLag)

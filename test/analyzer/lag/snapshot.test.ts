@@ -307,6 +307,16 @@ describe('buildLagSnapshot: partition selection', () => {
       ),
     ).toEqual(['b:0'])
   })
+  it('-1 answers (OffsetFetch for named topics) do not make a group a consumer of the topic', () => {
+    const g = group('g', [
+      ['a', 0, 10],
+      ['b', 0, -1],
+    ])
+    expect(
+      shape(buildLagSnapshot({ inputs: { ...inputs, groups: [g] }, probes: [], previous: null, now: T0 })),
+    ).toEqual(['a:0,1'])
+  })
+
   it('assigned-but-uncommitted topics are included', () => {
     const g = group('g', [], {
       state: 'Stable',
@@ -316,6 +326,14 @@ describe('buildLagSnapshot: partition selection', () => {
       shape(buildLagSnapshot({ inputs: { ...inputs, groups: [g] }, probes: [], previous: null, now: T0 })),
     ).toEqual(['b:0'])
   })
+  it("a partition's commit error is shown on the partition", () => {
+    const g = group('g', [['a', 0, -1]])
+    g.committed[0] = { ...g.committed[0]!, error: 'UNSTABLE_OFFSET_COMMIT' }
+    const s = buildLagSnapshot({ inputs: { ...inputs, groups: [g] }, probes: [], previous: null, now: T0 })
+    const p = s.groups[0]!.topics[0]!.partitions[0]!
+    expect([p.committedOffset, p.error, p.flags]).toEqual([null, 'UNSTABLE_OFFSET_COMMIT', ['no-commit']])
+  })
+
   it('a deleted topic with old commits is reported as unavailable', () => {
     const g = group('g', [['gone', 2, 5]])
     const s = buildLagSnapshot({ inputs: { ...inputs, groups: [g] }, probes: [], previous: null, now: T0 })
