@@ -48,6 +48,7 @@ async function connectionFor(
   node: number,
 ): Promise<Connection> {
   if (node < 0) return session.anyConnection()
+  await metadata.ensureBrokers()
   if (!session.brokers.has(node)) await metadata.fetch([])
   return session.brokerConnection(node)
 }

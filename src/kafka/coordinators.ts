@@ -1,5 +1,7 @@
 // Group coordinators, looked up with one batched FindCoordinator (v4+, KIP-699) for all unknown groups and
 // cached, so steady-state group reads cost only the requests to the coordinators themselves.
+import { setTimeout as sleep } from 'node:timers/promises'
+import { AutopilotError } from '../errors.ts'
 import { describeItemError, protocolErrorName } from './error-mapping.ts'
 import { type KafkaSession, tolerant } from './session.ts'
 import type { FindCoordinatorResponse } from './wire-types.ts'
@@ -97,4 +99,39 @@ export function groupByCoordinator(
 
 export function unreachable(node: number, error: unknown): string {
   return `coordinator ${node} unreachable or failed: ${describeItemError(error)}`
+}
+
+/** Errors of a group write that clear up by themselves: __consumer_offsets being created or loaded, or moving. */
+const TRANSIENT_COORDINATOR = new Set([
+  'COORDINATOR_NOT_AVAILABLE',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'NOT_COORDINATOR',
+])
+
+/**
+ * Runs a group write, retrying (bounded by `budgetMs`) while the coordinator is transiently unavailable, e.g. the
+ * first group operation on a fresh cluster, which creates __consumer_offsets. Used by writes only: the monitor's
+ * batched reads report such groups as errors instead, to keep their request budget.
+ */
+export async function withCoordinatorRetry<T>(
+  groupIds: string[],
+  cache: CoordinatorCache,
+  fn: () => Promise<T>,
+  budgetMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + budgetMs
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn()
+    } catch (error) {
+      const kafkaErrors = AutopilotError.is(error)
+        ? ((error.details?.kafkaErrors as string[] | undefined) ?? [])
+        : []
+      const transient = kafkaErrors.some((e) => TRANSIENT_COORDINATOR.has(e))
+      const wait = Math.min(1_000, 100 * attempt)
+      if (!transient || Date.now() + wait > deadline) throw error
+      for (const id of groupIds) cache.invalidate(id)
+      await sleep(wait)
+    }
+  }
 }

@@ -2,7 +2,12 @@
 // DescribeGroups, then ConsumerGroupDescribe for the groups the classic call cannot see), delete, and offset
 // resets. Requests are batched per group coordinator.
 import { decodeConsumerProtocolAssignment } from '@platformatic/kafka'
-import { COORDINATOR_MOVED, type CoordinatorCache, groupByCoordinator } from './coordinators.ts'
+import {
+  COORDINATOR_MOVED,
+  type CoordinatorCache,
+  groupByCoordinator,
+  withCoordinatorRetry,
+} from './coordinators.ts'
 import { protocolErrorName } from './error-mapping.ts'
 import { byTopic } from './leaders.ts'
 import type { MetadataCache } from './metadata.ts'
@@ -38,7 +43,7 @@ export function normalizeState(raw: string | null | undefined): GroupState {
 
 export async function listGroups(session: KafkaSession, metadata: MetadataCache): Promise<GroupListing[]> {
   try {
-    await metadata.fetch([])
+    await metadata.ensureBrokers()
     const api = await session.api<[string[], string[]], ListGroupsResponse>('ListGroups')
     const answers = await Promise.all(
       [...session.brokers.values()].map(async (broker) => {
@@ -54,7 +59,7 @@ export async function listGroups(session: KafkaSession, metadata: MetadataCache)
       groups.set(g.groupId, {
         groupId: g.groupId,
         state: normalizeState(g.groupState),
-        type: g.groupType || (g.protocolType === 'consumer' ? 'classic' : g.protocolType || 'classic'),
+        type: g.groupType || 'classic',
         protocolType: g.protocolType,
       })
     }
@@ -196,6 +201,14 @@ export async function deleteGroups(
   assertNames(groupIds, 'groupIds')
   const ids = [...new Set(groupIds)]
   if (ids.length === 0) return
+  await withCoordinatorRetry(ids, coordinators, () => deleteOnce(session, coordinators, ids))
+}
+
+async function deleteOnce(
+  session: KafkaSession,
+  coordinators: CoordinatorCache,
+  ids: string[],
+): Promise<void> {
   let firstError: { id: string; error: string } | null = null
   try {
     const lookup = await coordinators.lookup(ids)
@@ -247,6 +260,17 @@ export async function alterGroupOffsets(
   assertPartitions(offsets, 'offsets', { min: 0 })
   for (const [i, o] of offsets.entries()) assertInt(o.offset, `offsets[${i}].offset`, 0)
   if (offsets.length === 0) return
+  await withCoordinatorRetry([groupId], coordinators, () =>
+    commitOnce(session, coordinators, groupId, offsets),
+  )
+}
+
+async function commitOnce(
+  session: KafkaSession,
+  coordinators: CoordinatorCache,
+  groupId: string,
+  offsets: Array<TopicPartition & { offset: number }>,
+): Promise<void> {
   let failure: string | null = null
   try {
     const lookup = await coordinators.lookup([groupId])

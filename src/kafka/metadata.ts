@@ -46,6 +46,7 @@ export class MetadataCache {
   readonly #session: KafkaSession
   readonly #maxAgeMs: number
   readonly #topics = new Map<string, TopicEntry>()
+  #brokersAt = 0
 
   constructor(session: KafkaSession, maxAgeMs: number) {
     this.#session = session
@@ -57,6 +58,7 @@ export class MetadataCache {
     const conn = await this.#session.anyConnection()
     const api = await this.#session.api<[string[] | null, boolean, boolean], MetadataResponse>('Metadata')
     const raw = await tolerant(api.async(conn, topics, false, false))
+    this.#brokersAt = Date.now()
     this.#session.brokers = new Map(
       raw.brokers.map((b) => [b.nodeId, { id: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null }]),
     )
@@ -92,6 +94,12 @@ export class MetadataCache {
       out.set(name, this.#topics.get(name) ?? { topic: null, errorCode: 3, fetchedAt: now })
     }
     return out
+  }
+
+  /** Makes sure the broker list is known and not older than the max age (a brokers-only Metadata request). */
+  async ensureBrokers(): Promise<void> {
+    if (this.#session.brokers.size > 0 && Date.now() - this.#brokersAt <= this.#maxAgeMs) return
+    await this.fetch([])
   }
 
   invalidate(names: Iterable<string>): void {

@@ -1,8 +1,8 @@
 // One admin session: a @platformatic/kafka Admin (its connection pool and API-version negotiation), a request
 // counter, and helpers to send raw, versioned protocol requests to a chosen broker. Every raw call in src/kafka
 // goes through `api()` (highest version both the broker and the library support) or a local codec.
-import { Admin, type API, type Broker, type Connection, kGetApi } from '@platformatic/kafka'
-import type { AutopilotError } from '../errors.ts'
+import { Admin, type API, type Broker, type Connection, kGetApi, protocolErrors } from '@platformatic/kafka'
+import { AutopilotError } from '../errors.ts'
 import { toAutopilotError } from './error-mapping.ts'
 import { resolveConnection } from './options.ts'
 import type { BrokerNode, ConnectionOptions } from './port.ts'
@@ -62,8 +62,9 @@ export class KafkaSession {
 
   /** An AutopilotError for a Kafka error code found inside a response item (e.g. 'TOPIC_ALREADY_EXISTS'). */
   failWith(kafkaError: string, api: string, subject?: string, serverMessage?: string | null, field?: string) {
+    const canRetry = protocolErrors[kafkaError]?.canRetry ?? false
     return this.fail(
-      { apiId: kafkaError, message: kafkaError, serverErrorMessage: serverMessage ?? null },
+      { apiId: kafkaError, message: kafkaError, serverErrorMessage: serverMessage ?? null, canRetry },
       api,
       subject,
       field,
@@ -109,7 +110,11 @@ export class KafkaSession {
   /** A connection to broker `nodeId`; fails when the id is unknown to the last metadata. */
   async brokerConnection(nodeId: number): Promise<Connection> {
     const node = this.brokers.get(nodeId)
-    if (!node) throw new Error(`broker ${nodeId} is not in the cluster metadata`)
+    if (!node) {
+      throw new AutopilotError('AP_ERR_NOT_FOUND', `broker ${nodeId} is not in the cluster metadata`, {
+        details: { brokers: [...this.brokers.keys()] },
+      })
+    }
     return this.connectionTo(node)
   }
 
