@@ -60,15 +60,15 @@ export function parseManifests(text: string, file: string): ParsedManifests {
     return { resources, problems }
   }
   for (const [docIndex, doc] of (Array.isArray(docs) ? docs : []).entries()) {
-    if (doc.errors.length > 0) {
-      for (const err of doc.errors) {
-        problems.push({
-          type: 'invalid-yaml',
-          file,
-          line: err.linePos?.[0].line ?? 1,
-          message: firstLine(err.message),
-        })
-      }
+    const err = doc.errors[0]
+    if (err !== undefined) {
+      // The first error only: the parser's follow-up errors in the same document repeat it.
+      problems.push({
+        type: 'invalid-yaml',
+        file,
+        line: err.linePos?.[0].line ?? 1,
+        message: firstLine(err.message),
+      })
       continue
     }
     const contents = doc.contents as Node | null
