@@ -30,17 +30,17 @@ describe('mergeOffsets', () => {
   const rows: Array<{ name: string; args: [Answer, Answer, Answer]; expected: object }> = [
     {
       name: 'all three answers',
-      args: [ok(100), ok(10), ok(90)]
+      args: [ok(100), ok(10), ok(90)],
       expected: { logStartOffset: 10, logEndOffset: 100, lastStableOffset: 90, error: null },
     },
     {
       name: 'an error in any answer fails the partition',
-      args: [ok(100), { offset: -1, error: 'OFFSET_NOT_AVAILABLE' }, ok(90)]
+      args: [ok(100), { offset: -1, error: 'OFFSET_NOT_AVAILABLE' }, ok(90)],
       expected: { logStartOffset: -1, logEndOffset: -1, lastStableOffset: -1, error: 'OFFSET_NOT_AVAILABLE' },
     },
     {
       name: 'a partition missing from an answer',
-      args: [ok(100), undefined, ok(90)]
+      args: [ok(100), undefined, ok(90)],
       expected: { error: 'MISSING_IN_RESPONSE', logEndOffset: -1 },
     },
   ]
