@@ -36,11 +36,8 @@ export function createProducerPort(options: ProducerPortOptions): KafkaProducerP
   let queue: Promise<unknown> = Promise.resolve()
   let closed = false
 
-  const common = {
-    ...resolved.base,
-    serializers: stringSerializers,
-    ...(options.compression ? { compression: options.compression } : {}),
-  }
+  const compression = options.compression ? { compression: options.compression } : {}
+  const common = { ...resolved.base, serializers: stringSerializers, ...compression }
 
   const checkOpen = () => {
     if (closed) throw fail(new Error('producer is closed'), 'Produce')
@@ -51,9 +48,10 @@ export function createProducerPort(options: ProducerPortOptions): KafkaProducerP
       checkOpen()
       const messages = toMessages(records)
       if (messages.length === 0) return
-      plain ??= new Producer<string, string, string, string>({ ...common, acks: options.acks ?? -1 })
+      plain ??= new Producer<string, string, string, string>(common)
       try {
-        await plain.send({ messages })
+        // acks and compression per send: the library ignores a constructor-level acks (it defaults to 1).
+        await plain.send({ messages, acks: options.acks ?? -1, ...compression })
       } catch (error) {
         throw fail(error, 'Produce')
       }
@@ -72,7 +70,7 @@ export function createProducerPort(options: ProducerPortOptions): KafkaProducerP
         try {
           const tx = await transactional.beginTransaction()
           try {
-            if (messages.length > 0) await tx.send({ messages })
+            if (messages.length > 0) await tx.send({ messages, ...compression })
           } catch (error) {
             await tx.abort().catch(() => {})
             throw error

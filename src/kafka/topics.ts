@@ -4,6 +4,7 @@ import type { createPartitionsV3, createTopicsV7, deleteTopicsV6 } from '@platfo
 import { AutopilotError } from '../errors.ts'
 import { protocolErrorName } from './error-mapping.ts'
 import type { MetadataCache } from './metadata.ts'
+import { partitionOffsets } from './offsets.ts'
 import { type KafkaSession, tolerant } from './session.ts'
 import { assertInt, assertName, assertNames } from './validate.ts'
 import { pollUntil } from './wait.ts'
@@ -17,12 +18,27 @@ export interface CreateTopicOptions {
   configs?: Record<string, string>
 }
 
-/** Waits until Metadata shows every partition of `topic` (count >= `partitions`) with a leader. */
-async function waitForLeaders(metadata: MetadataCache, topic: string, partitions: number): Promise<boolean> {
+/**
+ * Waits until Metadata shows every partition of `topic` (count >= `partitions`) with a leader, and every leader
+ * answers for its partitions: Metadata from one broker can be ahead of what the leaders themselves have applied,
+ * and a produce sent in between fails with NOT_LEADER_OR_FOLLOWER.
+ */
+async function waitForLeaders(
+  session: KafkaSession,
+  metadata: MetadataCache,
+  topic: string,
+  partitions: number,
+): Promise<boolean> {
   return pollUntil(async () => {
     const entry = (await metadata.topics([topic], { refresh: true })).get(topic)
     const parts = entry?.topic?.partitions ?? []
-    return parts.length >= partitions && parts.every((p) => p.leader >= 0)
+    if (parts.length < partitions || parts.some((p) => p.leader < 0)) return false
+    const offsets = await partitionOffsets(
+      session,
+      metadata,
+      parts.map((p) => ({ topic, partition: p.partition })),
+    )
+    return offsets.every((o) => o.error === null)
   }, READY_TIMEOUT_MS)
 }
 
@@ -65,7 +81,7 @@ export async function createTopic(
     throw session.failWith(name, 'CreateTopics', `topic ${options.topic}`, result.errorMessage, fieldOf(name))
   }
   try {
-    if (await waitForLeaders(metadata, options.topic, options.partitions)) return
+    if (await waitForLeaders(session, metadata, options.topic, options.partitions)) return
   } catch (error) {
     throw session.fail(error, 'Metadata', `topic ${options.topic}`)
   }
@@ -156,7 +172,7 @@ export async function createPartitions(
     )
   }
   try {
-    if (await waitForLeaders(metadata, topic, totalCount)) return
+    if (await waitForLeaders(session, metadata, topic, totalCount)) return
   } catch (error) {
     throw session.fail(error, 'Metadata', `topic ${topic}`)
   }
