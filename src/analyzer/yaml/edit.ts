@@ -79,7 +79,12 @@ function applyOne(text: string, edit: YamlEdit): string {
       return pair && parent && !parent.flow && keyStartsLine(text, pair) ? removeSpan(text, pair) : fallback()
     }
     if (isScalar(node) && !isEmpty && isScalarValue(value) && node.range) {
-      return splice(text, node.range[0], node.range[1], renderScalar(value))
+      return splice(
+        text,
+        node.range[0],
+        node.range[1],
+        renderScalar(value) + trailingComment(text, node.range[1], edit.comment),
+      )
     }
     if (pair && parent && !parent.flow)
       return replacePair(text, pair, String(path[depth - 1]), value, column, edit.comment)
@@ -103,6 +108,14 @@ function isScalarValue(value: unknown): boolean {
 
 function renderScalar(value: unknown): string {
   return typeof value === 'string' ? stringify(value).trimEnd() : String(value)
+}
+
+/** `  # comment` after a replaced scalar, unless its line already has a comment (kept as it is). */
+function trailingComment(text: string, valueEnd: number, comment: string | undefined): string {
+  if (!comment) return ''
+  const eol = text.indexOf('\n', valueEnd)
+  const rest = text.slice(valueEnd, eol === -1 ? undefined : eol)
+  return rest.includes('#') ? '' : ` # ${comment}`
 }
 
 function buildNested(rest: YamlPath, value: unknown): unknown {

@@ -74,11 +74,13 @@ export function planFixes(
   }
   const files: FixOutputFile[] = [
     ...renderGenerated(created, alerts).map((g) => ({ ...g, kind: 'generated' as const })),
-    ...[...patched].map(([original, text]) => ({
-      name: `patched/${inputs.find((i) => i.path === original)!.outName}`,
-      text,
-      kind: 'patched' as const,
-    })),
+    ...[...patched]
+      .map(([original, text]) => ({
+        name: `patched/${inputs.find((i) => i.path === original)!.outName}`,
+        text,
+        kind: 'patched' as const,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
   ]
   return { files, applied, remaining }
 

@@ -27,7 +27,13 @@ function setConfig(cluster: KafkaCluster, key: string): FixAction[] {
   if (cluster.configAt === null) return []
   const { resource, path } = cluster.configAt
   return [
-    { type: 'set', resource, path: [...path, key], value: TARGET_MIN_ISR, note: `${key} ${TARGET_MIN_ISR}` },
+    {
+      type: 'set',
+      resource,
+      path: [...path, key],
+      value: TARGET_MIN_ISR,
+      note: 'acks=all writes need 2 copies',
+    },
   ]
 }
 
@@ -76,7 +82,7 @@ export const kafkaMinInsyncReplicas: AuditRule = {
             resource: topic.resource,
             path,
             value: TARGET_MIN_ISR,
-            note: `min.insync.replicas ${TARGET_MIN_ISR}`,
+            note: 'acks=all writes need 2 copies',
           },
         ],
       })

@@ -18,7 +18,7 @@ export function effectiveConfig(cluster: KafkaCluster, key: string, kafkaDefault
 function setConfig(cluster: KafkaCluster, key: string, value: number): FixAction[] {
   if (cluster.configAt === null) return []
   const { resource, path } = cluster.configAt
-  return [{ type: 'set', resource, path: [...path, key], value, note: `${key} ${value}` }]
+  return [{ type: 'set', resource, path: [...path, key], value, note: 'replicated on 3 brokers' }]
 }
 
 export const kafkaReplicationFactor: AuditRule = {
@@ -69,7 +69,7 @@ export const kafkaReplicationFactor: AuditRule = {
               resource: topic.resource,
               path,
               value: TARGET_RF,
-              note: `replication factor ${TARGET_RF}`,
+              note: 'replicated on 3 brokers',
             },
           ],
         })
