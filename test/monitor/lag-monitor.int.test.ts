@@ -92,7 +92,8 @@ describe('lag snapshot request budget', () => {
       const lagSeconds = (x: typeof first) => x.snapshot.groups.map((g) => g.maxLagSeconds!)
       // the same records, older by the time between the polls
       const elapsed = (second.snapshot.at - first.snapshot.at) / 1000
-      lagSeconds(second).forEach((v, i) => expect(v).toBeCloseTo(lagSeconds(first)[i]! + elapsed, 2))
+      const before = lagSeconds(first)
+      for (const [i, v] of lagSeconds(second).entries()) expect(v).toBeCloseTo(before[i]! + elapsed, 2)
       expect(second.snapshot.groups[0]!.consumptionRate).toBe(0)
     } finally {
       await port.close()
