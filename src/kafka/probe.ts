@@ -15,6 +15,7 @@ import {
 } from './fetch-codec.ts'
 import { groupByLeader, partitionKey, STALE_METADATA_ERRORS } from './leaders.ts'
 import type { MetadataCache } from './metadata.ts'
+import { partitionOffsets } from './offsets.ts'
 import type { RecordProbe, TopicPartition } from './port.ts'
 import { scanRecords } from './records.ts'
 import { type KafkaSession, tolerant } from './session.ts'
@@ -34,7 +35,8 @@ export interface PendingProbe {
   maxBytes: number
 }
 
-export type ProbeStep = { done: RecordProbe } | { again: PendingProbe }
+/** `outOfRange`: the broker refused the offset without saying where the log starts and ends (it omits the marks). */
+export type ProbeStep = { done: RecordProbe } | { again: PendingProbe } | { outOfRange: PendingProbe }
 
 function marksOf(answer: RawFetchPartition) {
   return {
@@ -52,9 +54,12 @@ export function interpretPartition(pending: PendingProbe, answer: RawFetchPartit
   const none = { ...base, timestamp: null, firstDataOffset: null }
   if (answer.errorCode !== 0) {
     const error = protocolErrorName(answer.errorCode)
-    if (error === 'OFFSET_OUT_OF_RANGE' && pending.fetchOffset < marks.logStartOffset) {
+    if (error === 'OFFSET_OUT_OF_RANGE') {
       // Retention deleted the asked offset: the first record at or after it is at the log start.
-      return { again: { ...pending, fetchOffset: marks.logStartOffset } }
+      if (marks.logStartOffset >= 0 && pending.fetchOffset < marks.logStartOffset) {
+        return { again: { ...pending, fetchOffset: marks.logStartOffset } }
+      }
+      return { outOfRange: pending }
     }
     return { done: { ...none, error } }
   }
@@ -94,6 +99,37 @@ export function interpretCovered(pending: PendingProbe, answer: RawFetchPartitio
     return { ...pending.position, ...marks, timestamp: null, firstDataOffset: null, error: null }
   }
   return null
+}
+
+/**
+ * Places out-of-range probes with the partition's log start and end (ListOffsets, only in this case): below the
+ * start, read on from the start; at or past the end, nothing to find.
+ */
+async function resolveOutOfRange(
+  session: KafkaSession,
+  cache: MetadataCache,
+  probes: PendingProbe[],
+): Promise<ProbeStep[]> {
+  const offsets = await partitionOffsets(
+    session,
+    cache,
+    probes.map((p) => ({ topic: p.position.topic, partition: p.position.partition })),
+  )
+  return probes.map((probe, i): ProbeStep => {
+    const o = offsets[i]!
+    if (o.error) return { done: failed(probe.position, o.error) }
+    const marks = {
+      highWatermark: o.logEndOffset,
+      lastStableOffset: o.lastStableOffset,
+      logStartOffset: o.logStartOffset,
+    }
+    if (probe.fetchOffset < o.logStartOffset) return { again: { ...probe, fetchOffset: o.logStartOffset } }
+    if (probe.fetchOffset >= o.logEndOffset) {
+      const error = probe.fetchOffset > o.logEndOffset ? 'OFFSET_OUT_OF_RANGE' : null
+      return { done: { ...probe.position, ...marks, timestamp: null, firstDataOffset: null, error } }
+    }
+    return { again: probe }
+  })
 }
 
 function failed(position: Position, error: string): RecordProbe {
@@ -230,6 +266,8 @@ export async function probeRecords(
         }),
       )
       const next: PendingProbe[] = []
+      const outOfRange: PendingProbe[] = []
+      const steps: Array<[PendingProbe, ProbeStep]> = []
       for (const probe of pending) {
         const key = partitionKey(probe.position)
         const answer = answers.get(key) ?? 'MISSING_IN_RESPONSE'
@@ -242,6 +280,17 @@ export async function probeRecords(
           const covered = interpretCovered(probe, answer)
           step = covered ? { done: covered } : { again: probe }
         }
+        if ('outOfRange' in step) outOfRange.push(step.outOfRange)
+        else steps.push([probe, step])
+      }
+      if (outOfRange.length > 0) {
+        const resolved = await resolveOutOfRange(session, cache, outOfRange)
+        resolved.forEach((step, i) => {
+          steps.push([outOfRange[i]!, step])
+        })
+      }
+      for (const [probe, step] of steps) {
+        if ('outOfRange' in step) continue
         if ('again' in step) {
           next.push(step.again)
           continue

@@ -67,10 +67,10 @@ describe('interpretPartition', () => {
       expected: { again: { fetchOffset: 40, position: { offset: 1 } } },
     },
     {
-      name: 'offset past the end: reported',
+      name: 'out of range without marks (Kafka omits them): to be placed with ListOffsets',
       probe: pending(90),
       answer: answer(null, { hw: -1, start: -1, error: 1 }),
-      expected: { done: { error: 'OFFSET_OUT_OF_RANGE', firstDataOffset: null } },
+      expected: { outOfRange: { fetchOffset: 90 } },
     },
     {
       name: 'markers filled the bytes: continue after them',
