@@ -37,8 +37,16 @@ export function intOption(flag: string, min: number, max: number) {
 export function addLagSelectionOptions(command: Command): Command {
   return command
     .requiredOption('--bootstrap-server <host:port[,host:port…]>', 'Kafka brokers to connect to')
-    .option('--group <group>', 'consumer group to report (repeatable; default: every group)', collect, [])
-    .option('--topic <topic>', 'only this topic (repeatable)', collect, [])
+    .addOption(
+      new Option('--group <group>', 'consumer group to report (repeatable)')
+        .argParser(collect)
+        .default([], 'every group'),
+    )
+    .addOption(
+      new Option('--topic <topic>', 'only this topic (repeatable)')
+        .argParser(collect)
+        .default([], 'every topic'),
+    )
     .addOption(
       new Option(
         '--offset-reset <policy>',
