@@ -1,13 +1,17 @@
 import type { Command } from 'commander'
 import { registerAudit } from './audit.ts'
+import { registerDemo } from './demo.ts'
 import { registerExporter } from './exporter.ts'
 import { registerLag } from './lag.ts'
 import { registerStack } from './stack.ts'
 import { registerValidate } from './validate.ts'
+import { registerWorkload } from './workload.ts'
 
 /** Every CLI command, one file each; a new command adds one line here. */
 export const commands: Array<(program: Command) => void> = [
   registerStack,
+  registerDemo,
+  registerWorkload,
   registerLag,
   registerExporter,
   registerValidate,
