@@ -26,6 +26,14 @@ export interface PoolOptions {
   /** SIGTERM, then SIGKILL after this long. */
   stopTimeoutMs: number
   backoff: BackoffOptions
+  /** What happens to replicas if Autopilot exits without close(): `stop` SIGTERMs them from an exit hook. */
+  onExit: 'keep' | 'stop'
+}
+
+/** Pools not closed yet; one process 'exit' listener serves them all, however many scalers there are. */
+const openPools = new Set<ProcessPool>()
+function stopOpenPools(): void {
+  for (const pool of openPools) pool.killAllNow()
 }
 
 /** After SIGKILL, how long to wait for the kernel to report the exit before giving up on it. */
@@ -62,13 +70,13 @@ export interface ExitEvent extends ReplicaEvent {
 export class ProcessPool extends EventEmitter {
   readonly #options: PoolOptions
   readonly #replicas: Replica[] = []
-  readonly #onProcessExit = () => this.#killAllNow()
 
   constructor(options: PoolOptions) {
     super()
     this.#options = options
     // If Autopilot dies without close(), do not leave detached replicas running: SIGTERM them synchronously.
-    process.on('exit', this.#onProcessExit)
+    openPools.add(this)
+    if (openPools.size === 1) process.on('exit', stopOpenPools)
   }
 
   get size(): number {
@@ -110,7 +118,8 @@ export class ProcessPool extends EventEmitter {
 
   /** `stop`: stop every replica and wait. `keep`: leave them running, detached from us. */
   async close(onExit: 'keep' | 'stop'): Promise<void> {
-    process.off('exit', this.#onProcessExit)
+    openPools.delete(this)
+    if (openPools.size === 0) process.off('exit', stopOpenPools)
     if (onExit === 'stop') {
       await this.shrink(0)
       return
@@ -216,7 +225,8 @@ export class ProcessPool extends EventEmitter {
   }
 
   /** Last resort from process.on('exit'): synchronous, no waiting. */
-  #killAllNow(): void {
+  killAllNow(): void {
+    if (this.#options.onExit === 'keep') return
     for (const replica of this.#replicas) {
       const pid = replica.child?.pid
       if (pid !== undefined && isAlive(pid)) signalGroup(pid, 'SIGTERM')

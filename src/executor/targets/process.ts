@@ -74,6 +74,7 @@ export class ProcessTarget implements ScaleTarget {
       label: label.replace(/[^\w.-]+/g, '_'),
       logDir: options.logDir,
       readyLine: options.readyLine,
+      onExit: options.onExit,
       settleMs: options.settleMs,
       stopTimeoutMs: options.stopTimeoutMs,
       backoff: {

@@ -1,8 +1,11 @@
 // The process target against a real child process: a tiny Node script (test/fixtures/executor/replica.mjs).
 // Every wait is on a pool event (spawn, ready, exit, restart) with a bound; nothing sleeps.
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { AutopilotError } from '../../../src/errors.ts'
 import type { ExitEvent, ReplicaEvent } from '../../../src/executor/process/pool.ts'
@@ -11,6 +14,7 @@ import { createProcessTarget, type ProcessTarget } from '../../../src/executor/t
 import { collectEvents, nextEvent } from '../events.ts'
 
 const REPLICA = join(import.meta.dirname, '../../fixtures/executor/replica.mjs')
+const OWNER = join(import.meta.dirname, '../../fixtures/executor/pool-owner.mjs')
 
 let logDir: string
 const opened: ProcessTarget[] = []
@@ -211,5 +215,49 @@ describe('process target: bad input names the field', () => {
       field: 'replicas',
     })
     await expect(t.scale(1.5, { dryRun: false })).rejects.toThrow(/non-negative integer/)
+  })
+})
+
+/** Running, as opposed to gone or a zombie nobody reaped (the replica is not our child here). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
+  } catch {
+    return false
+  }
+}
+
+/** Bounded poll: another process's exit cannot be awaited as an event. */
+async function gone(pid: number, ms = 5_000): Promise<boolean> {
+  const deadline = Date.now() + ms
+  while (Date.now() < deadline) {
+    if (!running(pid)) return true
+    await delay(20)
+  }
+  return false
+}
+
+describe('process target: Autopilot exits without close()', () => {
+  it.each([
+    { onExit: 'stop', survives: false },
+    { onExit: 'keep', survives: true },
+  ])('onExit $onExit: the replica survives = $survives', async ({ onExit, survives }) => {
+    const owner = spawn(process.execPath, [OWNER, REPLICA, logDir, onExit], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let out = ''
+    owner.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+    })
+    const [code] = await once(owner, 'exit')
+    expect(code).toBe(0)
+    const pid = Number(/PID (\d+)/.exec(out)?.[1])
+    expect(pid).toBeGreaterThan(0)
+    strays.push(pid)
+    if (survives) {
+      expect(running(pid)).toBe(true)
+    } else {
+      expect(await gone(pid)).toBe(true)
+    }
   })
 })
