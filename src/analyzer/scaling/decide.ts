@@ -38,9 +38,12 @@ export function decide(input: DecideInput): DecideOutput {
 
   const measured = measureLag(partitions, md, state.commits, now)
   const lag = measured.figures
-  const active = lag.activationLag > md.activationLagThreshold
-  const partial = lag.unknownPartitions > 0
   const slo = config.policy.type === 'slo' ? config.policy : null
+  // KEDA: active while lag is above activationLagThreshold. The slo policy also counts records arriving: a
+  // group that keeps up has little committed lag, yet scaling it to zero would make the next records wait.
+  const active =
+    lag.activationLag > md.activationLagThreshold || (slo !== null && (view.productionRate ?? 0) > 0)
+  const partial = lag.unknownPartitions > 0
   const learned = learnThroughput({
     window: state.window,
     estimate: state.throughput,
@@ -52,10 +55,16 @@ export function decide(input: DecideInput): DecideOutput {
     settings: slo ?? { throughputHalfLifeSeconds: 300, throughputSampleSeconds: 30, warmupSeconds: 30 },
   })
   const policy: PolicyResult = slo
-    ? sloPolicy(slo, lag, view.productionRate, learned.estimate, md.lagThreshold)
+    ? sloPolicy(slo, {
+        lag,
+        productionRate: view.productionRate,
+        consumptionRate: view.consumptionRate,
+        lagSeconds: view.lagSeconds,
+        estimate: learned.estimate,
+        current,
+      })
     : lagPolicy(lag, md.lagThreshold)
-  const policyText =
-    policy.type === 'slo' ? describeSloPolicy(policy, md.lagThreshold) : describeLagPolicy(policy, lag)
+  const policyText = policy.type === 'slo' ? describeSloPolicy(policy) : describeLagPolicy(policy, lag)
 
   // 4. proposal
   const limits: Limit[] = []
@@ -184,7 +193,7 @@ export function decide(input: DecideInput): DecideOutput {
     commits: measured.commits,
     lastDesired: desired,
     lastScaleAt: changed ? now : lastScaleAt,
-    window: changed ? null : learned.window,
+    window: learned.window,
     throughput: learned.estimate,
   }
   return { decision, nextState }

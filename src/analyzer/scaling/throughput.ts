@@ -1,16 +1,20 @@
 // Learns how many records/s one replica consumes, from the group's committed offsets, for the slo policy.
 //
-// Consumption is measured over windows of throughputSampleSeconds (not per poll: commits arrive in bursts,
-// every auto.commit.interval.ms, so a 5 s poll sees 0 then 2× the rate). A window teaches the estimate only
-// when every evaluation in it found every partition committed and lagging, none stuck ("busy"): a consumer with
-// nothing to read consumes only what arrives, which says nothing about what it could do. Idle time would
-// otherwise drag the estimate down and make the policy ask for ever more replicas. Windows that start within
-// warmupSeconds of a replica change are skipped: the group rebalances and consumes nothing meanwhile.
-// A non-busy window can still raise the estimate: what replicas did is a lower bound on what they can do.
-//
-// The estimate is an exponentially weighted moving average with a half-life in seconds (so the weight of a
-// sample does not depend on the polling interval).
-import type { LagViewPartition, ThroughputEstimate, ThroughputWindow } from './types.ts'
+// Each evaluation closes an interval since the previous one. An interval is "clean" when the partition set
+// did not change, offsets did not go back (reset), replicas were running, and it started at least
+// warmupSeconds after the last replica change (the group rebalances and consumes little meanwhile). Clean
+// intervals are tallied as records committed over consumer-seconds (replicas × seconds, at most one consumer
+// per partition), so a window may span several replica counts. Two tallies:
+// - busy: both ends found every partition committed, lagging and not stuck. Only then were all consumers
+//   working flat out, so only these measure capacity. Idle time would otherwise drag the estimate down and
+//   make the policy ask for ever more replicas.
+// - idle: the rest. What replicas did is a lower bound on what they can do: it may raise the estimate,
+//   never lower it.
+// A tally becomes a sample once it covers throughputSampleSeconds (commits arrive in bursts, every
+// auto.commit.interval.ms, so a single 5 s interval can see 0 or twice the real rate). Busy samples feed an
+// exponentially weighted moving average whose half-life is in seconds, so a sample's weight does not depend
+// on the polling interval. A busy tally with nothing committed is a stuck group, not a throughput: dropped.
+import type { ConsumptionTally, LagViewPartition, ThroughputEstimate, ThroughputWindow } from './types.ts'
 
 export interface ThroughputSettings {
   throughputHalfLifeSeconds: number
@@ -22,7 +26,9 @@ export interface LearnInput {
   window: ThroughputWindow | null
   estimate: ThroughputEstimate | null
   partitions: readonly LagViewPartition[]
+  /** Every partition committed, lagging and not stuck now (MeasuredLag.busy). */
   busy: boolean
+  /** Replicas that ran during the interval that ends now. */
   current: number
   lastScaleAt: number | null
   now: number
@@ -30,11 +36,13 @@ export interface LearnInput {
 }
 
 export interface Learned {
-  window: ThroughputWindow | null
+  window: ThroughputWindow
   estimate: ThroughputEstimate | null
-  /** Per-replica consumption measured by a window that closed now (for the journal), else null. */
+  /** Per-replica rate of a tally that became a sample now (for the journal), else null. */
   sample: number | null
 }
+
+const EMPTY: ConsumptionTally = { records: 0, replicaSeconds: 0, seconds: 0 }
 
 /** Moves the average toward `sample` by the weight of the time elapsed since its last update. */
 export function ewma(
@@ -54,41 +62,56 @@ export function ewma(
 }
 
 export function learnThroughput(input: LearnInput): Learned {
-  const { estimate, now, current, settings } = input
+  const { now, current, settings } = input
+  let estimate = input.estimate
   const committed = input.partitions.filter((p) => p.committedOffset !== null)
   const sum = committed.reduce((total, p) => total + (p.committedOffset ?? 0), 0)
-  const warmingUp = input.lastScaleAt !== null && now - input.lastScaleAt < settings.warmupSeconds * 1000
-  if (current <= 0 || committed.length === 0 || warmingUp) return { window: null, estimate, sample: null }
-  const fresh: ThroughputWindow = {
-    since: now,
-    replicas: current,
-    partitions: committed.length,
-    committed: sum,
-    busy: input.busy,
-  }
+  const last = { at: now, committed: sum, partitions: committed.length, busy: input.busy }
   const w = input.window
-  // A different replica count or partition set, or offsets that went back (reset), starts over.
-  if (w === null || w.replicas !== current || w.partitions !== committed.length || sum < w.committed) {
-    return { window: fresh, estimate, sample: null }
+  if (w === null) return { window: { last, busy: EMPTY, idle: EMPTY }, estimate, sample: null }
+
+  const seconds = (now - w.last.at) / 1000
+  const clean =
+    seconds > 0 &&
+    current > 0 &&
+    committed.length > 0 &&
+    committed.length === w.last.partitions &&
+    sum >= w.last.committed &&
+    (input.lastScaleAt === null || w.last.at >= input.lastScaleAt + settings.warmupSeconds * 1000)
+  if (!clean) return { window: { last, busy: w.busy, idle: w.idle }, estimate, sample: null }
+
+  const interval: ConsumptionTally = {
+    records: sum - w.last.committed,
+    replicaSeconds: Math.min(current, input.partitions.length) * seconds,
+    seconds,
   }
-  const busy = w.busy && input.busy
-  const elapsedSeconds = (now - w.since) / 1000
-  if (elapsedSeconds < settings.throughputSampleSeconds) {
-    return { window: { ...w, busy }, estimate, sample: null }
-  }
-  // Consumers beyond the partition count have nothing assigned.
-  const consumers = Math.min(current, input.partitions.length)
-  const perReplica = (sum - w.committed) / elapsedSeconds / consumers
-  if (busy && perReplica > 0) {
-    return {
-      window: fresh,
-      estimate: ewma(estimate, perReplica, now, settings.throughputHalfLifeSeconds),
-      sample: perReplica,
+  const wasBusy = w.last.busy && input.busy
+  let busy = wasBusy ? add(w.busy, interval) : w.busy
+  let idle = wasBusy ? w.idle : add(w.idle, interval)
+  let sample: number | null = null
+  if (busy.seconds >= settings.throughputSampleSeconds) {
+    const rate = busy.records / busy.replicaSeconds
+    if (rate > 0) {
+      estimate = ewma(estimate, rate, now, settings.throughputHalfLifeSeconds)
+      sample = rate
     }
+    busy = EMPTY
   }
-  if (!busy && estimate !== null && perReplica > estimate.perReplica) {
-    return { window: fresh, estimate: { ...estimate, perReplica, at: now }, sample: perReplica }
+  if (idle.seconds >= settings.throughputSampleSeconds) {
+    const rate = idle.records / idle.replicaSeconds
+    if (estimate !== null && rate > estimate.perReplica) {
+      estimate = { ...estimate, perReplica: rate, at: now }
+      sample = rate
+    }
+    idle = EMPTY
   }
-  // Busy but nothing committed for a whole window: stuck, not slow. Not a throughput.
-  return { window: fresh, estimate, sample: null }
+  return { window: { last, busy, idle }, estimate, sample }
+}
+
+function add(a: ConsumptionTally, b: ConsumptionTally): ConsumptionTally {
+  return {
+    records: a.records + b.records,
+    replicaSeconds: a.replicaSeconds + b.replicaSeconds,
+    seconds: a.seconds + b.seconds,
+  }
 }

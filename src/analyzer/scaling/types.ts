@@ -65,15 +65,23 @@ export interface ThroughputEstimate {
   at: number
 }
 
-/** An interval over which consumption is being measured (throughput.ts). */
+/** Consumption accumulated over clean intervals (throughput.ts). */
+export interface ConsumptionTally {
+  /** Records committed. */
+  records: number
+  /** Σ consumers × seconds (consumers = replicas, at most one per partition). */
+  replicaSeconds: number
+  seconds: number
+}
+
+/** The throughput measurement in progress. */
 export interface ThroughputWindow {
-  since: number
-  replicas: number
-  /** Partitions with a committed offset, and the sum of those offsets, at `since`. */
-  partitions: number
-  committed: number
-  /** Every evaluation in the window found every consumer with work (see MeasuredLag.busy). */
-  busy: boolean
+  /** The previous readable evaluation: time, sum of committed offsets, partitions with a commit, busy. */
+  last: { at: number; committed: number; partitions: number; busy: boolean }
+  /** Intervals in which every consumer had work: these measure capacity. */
+  busy: ConsumptionTally
+  /** Other intervals: what replicas did is a lower bound on what they can do. */
+  idle: ConsumptionTally
 }
 
 /** What one scaler remembers between decisions. Passed in and returned; never kept anywhere else. */
@@ -133,17 +141,21 @@ export type PolicyResult =
     }
   | {
       type: 'slo'
-      /** Replicas the SLO asks for, before any rounding (from the lag policy when fellBackToLag is set). */
+      /** Replicas the SLO asks for, before any rounding. */
       replicas: number
-      productionRate: number | null
+      /**
+       * learned: throughput learned from busy intervals; initial: initialThroughputPerReplica; bootstrap:
+       * no throughput known yet, so hold, or grow in proportion to how far lag time exceeds maxLagSeconds.
+       */
+      mode: 'learned' | 'initial' | 'bootstrap'
+      /** Records/s arriving (production rate; the consumption rate when production is unknown). */
+      arrivalRate: number | null
       backlog: number
+      /** Lag in seconds used by the bootstrap (the monitor's, or backlog / arrival rate). */
+      lagSeconds: number | null
       maxLagSeconds: number
       targetUtilization: number
-      /** Per-replica throughput used, and whether it was learned (vs initialThroughputPerReplica). */
       throughputPerReplica: number | null
-      learned: boolean
-      /** Set when the SLO maths could not run and the lag policy answered instead. */
-      fellBackToLag?: string
     }
 
 /** One step that moved the replica count, in the order applied. */
