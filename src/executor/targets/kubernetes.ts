@@ -66,6 +66,7 @@ export class KubernetesTarget implements ScaleTarget {
   readonly #field: string
   readonly #kc: KubeConfig
   readonly #leader: TargetDeps['leader']
+  readonly #api: CustomObjectsApi
   #queue: Promise<unknown> = Promise.resolve()
 
   constructor(options: Options, deps: TargetDeps) {
@@ -84,13 +85,14 @@ export class KubernetesTarget implements ScaleTarget {
     const namespace =
       options.namespace ?? this.#kc.getContextObject(this.#kc.getCurrentContext())?.namespace ?? 'default'
     this.ref = resolveResource({ ...options, namespace }, this.#field)
+    this.#api = this.#kc.makeApiClient(CustomObjectsApi)
     this.name = describeRef(this.ref)
   }
 
   async describe(signal?: AbortSignal): Promise<TargetState> {
     const { desired, current } = await this.#readScale(signal)
     const body = await call(`reading ${this.name}`, signal, () =>
-      this.#api().getNamespacedCustomObject(this.#params(), callOptions(signal)),
+      this.#api.getNamespacedCustomObject(this.#params(), callOptions(signal)),
     )
     return { desired, current, ready: parseReady(body, this.ref, current) }
   }
@@ -128,7 +130,7 @@ export class KubernetesTarget implements ScaleTarget {
       `patching the scale of ${this.name}`,
       signal,
       () =>
-        this.#api().patchNamespacedCustomObjectScale(
+        this.#api.patchNamespacedCustomObjectScale(
           {
             ...this.#params(),
             body: { spec: { replicas } },
@@ -156,14 +158,10 @@ export class KubernetesTarget implements ScaleTarget {
     const body = await call(
       `reading the scale of ${this.name}`,
       signal,
-      () => this.#api().getNamespacedCustomObjectScale(this.#params(), callOptions(signal)),
+      () => this.#api.getNamespacedCustomObjectScale(this.#params(), callOptions(signal)),
       `${this.#field}.name`,
     )
     return parseScale(body, this.ref)
-  }
-
-  #api(): CustomObjectsApi {
-    return this.#kc.makeApiClient(CustomObjectsApi)
   }
 
   #params() {

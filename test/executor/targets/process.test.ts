@@ -136,9 +136,21 @@ describe('process target: crashes', () => {
     expect(started.every((s) => s.index === 0)).toBe(true)
     const crash = await nextEvent<ExitEvent>(t.pool, 'exit')
     expect(crash).toMatchObject({ code: 3, expected: false })
-    // Scaling to zero ends the loop: no restart is scheduled after the stop.
+    // Scaling to zero ends the crash loop.
     await t.scale(0, { dryRun: false })
     expect(await t.describe()).toEqual({ desired: 0, current: 0, ready: 0 })
+  })
+
+  it('a replica that ran longer than backoffResetMs before crashing restarts after the initial delay again', async () => {
+    // Each run lasts at least 150 ms (the fixture's timer starts after Node has booted), above the 100 ms reset.
+    const t = target(['--exit-after', '150'], { backoffInitialMs: 20, backoffMaxMs: 80, backoffResetMs: 100 })
+    const restarts = collectEvents<{ delayMs: number; crashes: number }>(t.pool, 'restart', 3)
+    await t.scale(1, { dryRun: false })
+    expect((await restarts).map((r) => [r.delayMs, r.crashes])).toEqual([
+      [20, 1],
+      [20, 1],
+      [20, 1],
+    ])
   })
 })
 
