@@ -44,7 +44,7 @@ const log = (index: number) => readFileSync(join(logDir, `consumer-${index}.log`
 
 describe('process target: scaling', () => {
   it('without a ready line, a replica is ready once it has run for settleMs', async () => {
-    const t = target([], { readyLine: undefined, settleMs: 300 })
+    const t = target([], { readyLine: undefined, settleMs: 1_000 })
     const ready = collectEvents<ReplicaEvent>(t.pool, 'ready', 2)
     await t.scale(2, { dryRun: false })
     expect(await t.describe()).toEqual({ desired: 2, current: 2, ready: 0 })
