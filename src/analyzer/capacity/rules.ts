@@ -35,7 +35,7 @@ const rulesSchema = z.strictObject({
     .optional(),
   pinot: z
     .strictObject({
-      controller: z.string().optional(),
+      controller: z.string().nullable().optional(),
       tables: z
         .array(
           z.strictObject({

@@ -3,6 +3,7 @@ import { registerAudit } from './audit.ts'
 import { registerDemo } from './demo.ts'
 import { registerExporter } from './exporter.ts'
 import { registerLag } from './lag.ts'
+import { registerPlan } from './plan.ts'
 import { registerStack } from './stack.ts'
 import { registerValidate } from './validate.ts'
 import { registerWorkload } from './workload.ts'
@@ -16,4 +17,5 @@ export const commands: Array<(program: Command) => void> = [
   registerExporter,
   registerValidate,
   registerAudit,
+  registerPlan,
 ]
