@@ -203,8 +203,8 @@ function collectWarnings(raw: unknown, config: AutopilotConfig, locate: Locate):
         'has no effect when minReplicaCount > 0 and idleReplicaCount is unset',
       )
     }
-    if (s.policy.type === 'slo' && rawHas(metadata, 'lagThreshold') && s.policy.initialThroughputPerReplica) {
-      warn(at('lagThreshold'), 'unused: the slo policy has initialThroughputPerReplica')
+    if (s.policy.type === 'slo' && rawHas(metadata, 'lagThreshold')) {
+      warn(at('lagThreshold'), 'unused by the slo policy (it sizes from maxLagSeconds)')
     }
   })
   return warnings

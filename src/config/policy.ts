@@ -22,8 +22,8 @@ export const sloPolicy = z
     initialThroughputPerReplica: numberLike({
       gt: 0,
       description:
-        'Records/s one replica consumes, used until a value is learned. Unset: behave like the lag ' +
-        'policy until learned.',
+        'Records/s one replica consumes, used until a value is learned. Unset: until learned, hold the ' +
+        'count, growing it only when lag time exceeds maxLagSeconds.',
     }).optional(),
     throughputHalfLifeSeconds: intLike({
       min: 1,

@@ -59,17 +59,19 @@ export const boolLike = z
 
 /** A non-empty string after trimming. */
 export function text(description: string) {
+  // Numbers are accepted as text: an unquoted YAML `consumerGroup: 123` means the string "123".
   return z
-    .string({ error: 'must be a string' })
-    .trim()
-    .min(1, { error: 'must not be empty' })
+    .union([z.string(), z.number().transform(String)], { error: 'must be a string' })
+    .pipe(z.string().trim().min(1, { error: 'must not be empty' }))
     .meta({ description })
 }
 
 /** A comma-separated list ("a, b,c") or a YAML list of strings; blanks are dropped. */
+const scalarText = z.union([z.string(), z.number().transform(String)])
+
 export function stringList(description: string) {
   return z
-    .union([z.string(), z.array(z.string())], { error: 'must be a string or a list of strings' })
+    .union([scalarText, z.array(scalarText)], { error: 'must be a string or a list of strings' })
     .transform((value) =>
       (Array.isArray(value) ? value : value.split(','))
         .map((item) => item.trim())

@@ -182,6 +182,13 @@ describe('parseConfig', () => {
     ])
   })
 
+  it('warns that lagThreshold does nothing under the slo policy', () => {
+    const { warnings } = parseConfig(
+      scaler('    policy: { type: slo, maxLagSeconds: 30 }\n', '        lagThreshold: 50\n'),
+    )
+    expect(warnings.map((w) => [w.path, w.line])).toEqual([['scalers[0].trigger.metadata.lagThreshold', 10]])
+  })
+
   it('the message names file, line and field', () => {
     try {
       parseConfig(scaler('', '        lagThreshold: "0"\n'), 'autopilot.yaml')

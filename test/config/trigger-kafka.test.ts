@@ -222,6 +222,11 @@ const parsing: Row[] = [
     expect: { topics: ['a', 'b'] },
   },
   {
+    name: 'unquoted YAML numbers as group and topic names',
+    metadata: { ...base, consumerGroup: 123, topic: 456 },
+    expect: { consumerGroup: '123', topics: ['456'] },
+  },
+  {
     name: 'unknown field',
     metadata: { ...base, lagThreshhold: '5' },
     error: 'lagThreshhold',

@@ -13,7 +13,7 @@ import { cooldownEndsAt, isResting, restingCount, runningFloor } from './activat
 import { fallbackTarget } from './fallback.ts'
 import { describeLagPolicy, lagPolicy, round2 } from './lag-policy.ts'
 import { normalize } from './normalize.ts'
-import { ceilReplicas, partitionCap, roundReplicas } from './partition-cap.ts'
+import { ceilReplicas, partitionCap, roundReplicas, snapToEven } from './partition-cap.ts'
 import { measureLag, selectPartitions } from './partition-lag.ts'
 import { applyRateLimits, recordScaleEvent, scaleUpLimit } from './rate-limit.ts'
 import { describeSloPolicy, sloPolicy } from './slo-policy.ts'
@@ -109,14 +109,16 @@ export function decide(input: DecideInput): DecideOutput {
   if (active && isResting(current, config)) {
     const target = Math.max(floor, proposal)
     const upLimit = scaleUpLimit(current, state.scaleEvents, config.behavior.scaleUp, now) ?? current
-    desired = Math.max(floor, Math.min(target, upLimit, config.maxReplicaCount))
-    const limitNote = desired < target ? `; scale-up policies allow ${desired} now` : ''
-    limits.push({
-      reason: 'Activated',
-      from: current,
-      to: desired,
-      detail: `activation lag ${lag.activationLag} > activationLagThreshold ${md.activationLagThreshold}${limitNote}`,
-    })
+    const limited = Math.max(floor, Math.min(target, upLimit, config.maxReplicaCount))
+    // A rate-limited step may land between even counts; step back to one, but never below the floor.
+    const even = snapToEven(limited, current, lag.partitions, md.partitionDistribution)
+    desired = even >= floor ? even : limited
+    const limitNote = desired < target ? `; scale-up policies and partition spread allow ${desired} now` : ''
+    const why =
+      lag.activationLag > md.activationLagThreshold
+        ? `activation lag ${lag.activationLag} > activationLagThreshold ${md.activationLagThreshold}`
+        : `records arriving at ${view.productionRate}/s`
+    limits.push({ reason: 'Activated', from: current, to: desired, detail: `${why}${limitNote}` })
   } else if (!active && rest !== null && current <= rest) {
     desired = current
     limits.push({

@@ -52,6 +52,22 @@ describe('KEDA executor table', () => {
   })
 })
 
+describe('activation with an even partition spread', () => {
+  it('from zero the Pods 4 step lands on 4 of 10 partitions: steps back to the divisor 2', () => {
+    const cfg = config({ metadata: { lagThreshold: 1, ensureEvenDistributionOfPartitions: true } })
+    const d = new Driver(cfg, 0).tick(view(Array.from({ length: 10 }, () => 50)))
+    expect([d.proposal, d.desired, d.reason]).toEqual([10, 2, 'Activated'])
+  })
+
+  it('but never below minReplicaCount', () => {
+    const cfg = config({
+      metadata: { lagThreshold: 1, ensureEvenDistributionOfPartitions: true },
+      minReplicaCount: 3,
+    })
+    expect(new Driver(cfg, 0).tick(view(Array.from({ length: 10 }, () => 50))).desired).toBe(4)
+  })
+})
+
 describe('cooldown', () => {
   it('holds the running floor until cooldownPeriod after the last activity, then goes to zero directly', () => {
     const driver = new Driver(config({ cooldownPeriod: 120, behavior: noStabilization }), 0)
