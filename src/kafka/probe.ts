@@ -2,9 +2,10 @@
 // that offset, below the high watermark. One Fetch per partition leader (read_uncommitted, no wait, a small byte
 // limit per partition). A partition appears once per Fetch, so each round reads every partition from its lowest
 // pending offset and answers every probe of that partition the bytes cover (several groups on one partition).
-// Another round, again one Fetch per leader, runs only for probes left open: a batch larger than the limit, only
-// control batches in the bytes received, an offset below the log start (retention), a leader change, or a second
-// offset on the same partition beyond the bytes read. At most MAX_ROUNDS rounds.
+// Another round, again one Fetch per leader, runs only for probes left open: a batch larger than the limit, a log
+// segment boundary (a Fetch answer never spans segments), only control batches in the bytes received, a leader
+// change, or a second offset on the same partition beyond the bytes read. An offset Kafka refuses as out of range
+// (deleted by retention, or past the end) is placed with one ListOffsets round. At most MAX_ROUNDS rounds.
 import { describeItemError, protocolErrorName } from './error-mapping.ts'
 import {
   type FetchPartitionRequest,
@@ -16,90 +17,23 @@ import {
 import { groupByLeader, partitionKey, STALE_METADATA_ERRORS } from './leaders.ts'
 import type { MetadataCache } from './metadata.ts'
 import { partitionOffsets } from './offsets.ts'
-import type { RecordProbe, TopicPartition } from './port.ts'
-import { scanRecords } from './records.ts'
+import type { RecordProbe } from './port.ts'
+import {
+  chooseReads,
+  failed,
+  interpretCovered,
+  interpretPartition,
+  type PendingProbe,
+  type Position,
+  type ProbeStep,
+  probeKey,
+} from './probe-steps.ts'
 import { type KafkaSession, tolerant } from './session.ts'
 import { assertPartitions } from './validate.ts'
 
 const MAX_ROUNDS = 4
 const READ_UNCOMMITTED = 0
-const LARGE_PARTITION_BYTES = 1024 * 1024
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024
-
-type Position = TopicPartition & { offset: number }
-
-/** One asked position and where the next round must read from for it. */
-export interface PendingProbe {
-  position: Position
-  fetchOffset: number
-  maxBytes: number
-}
-
-/** `outOfRange`: the broker refused the offset without saying where the log starts and ends (it omits the marks). */
-export type ProbeStep = { done: RecordProbe } | { again: PendingProbe } | { outOfRange: PendingProbe }
-
-function marksOf(answer: RawFetchPartition) {
-  return {
-    highWatermark: Number(answer.highWatermark),
-    lastStableOffset: Number(answer.lastStableOffset),
-    logStartOffset: Number(answer.logStartOffset),
-  }
-}
-
-/** Decides, from the Fetch answer read at `pending.fetchOffset`, whether the probe is finished or must read on. */
-export function interpretPartition(pending: PendingProbe, answer: RawFetchPartition): ProbeStep {
-  const { position } = pending
-  const marks = marksOf(answer)
-  const base = { ...position, ...marks }
-  const none = { ...base, timestamp: null, firstDataOffset: null }
-  if (answer.errorCode !== 0) {
-    const error = protocolErrorName(answer.errorCode)
-    if (error === 'OFFSET_OUT_OF_RANGE') {
-      // Retention deleted the asked offset: the first record at or after it is at the log start.
-      if (marks.logStartOffset >= 0 && pending.fetchOffset < marks.logStartOffset) {
-        return { again: { ...pending, fetchOffset: marks.logStartOffset } }
-      }
-      return { outOfRange: pending }
-    }
-    return { done: { ...none, error } }
-  }
-  const scan = scanRecords(answer.records, pending.fetchOffset)
-  if (scan.firstDataOffset !== null) {
-    return {
-      done: { ...base, timestamp: scan.timestamp, firstDataOffset: scan.firstDataOffset, error: null },
-    }
-  }
-  if (scan.truncatedBatchBytes !== null) {
-    return { again: { ...pending, maxBytes: Math.max(pending.maxBytes, scan.truncatedBatchBytes) } }
-  }
-  if (scan.scannedTo >= marks.highWatermark) return { done: { ...none, error: null } }
-  if (scan.scannedTo > pending.fetchOffset) return { again: { ...pending, fetchOffset: scan.scannedTo } }
-  // Nothing usable came back below the high watermark: the next batch is larger than the byte limit.
-  return { again: { ...pending, maxBytes: Math.max(pending.maxBytes * 16, LARGE_PARTITION_BYTES) } }
-}
-
-/**
- * For a probe of the same partition whose offset is above the one the bytes were read from: conclusive only when
- * the bytes contain its first data record, or when nothing can exist (offset at or past the high watermark).
- */
-export function interpretCovered(pending: PendingProbe, answer: RawFetchPartition): RecordProbe | null {
-  if (answer.errorCode !== 0) return null
-  const marks = marksOf(answer)
-  const scan = scanRecords(answer.records, pending.fetchOffset)
-  if (scan.firstDataOffset !== null) {
-    return {
-      ...pending.position,
-      ...marks,
-      timestamp: scan.timestamp,
-      firstDataOffset: scan.firstDataOffset,
-      error: null,
-    }
-  }
-  if (scan.scannedTo >= marks.highWatermark) {
-    return { ...pending.position, ...marks, timestamp: null, firstDataOffset: null, error: null }
-  }
-  return null
-}
 
 /**
  * Places out-of-range probes with the partition's log start and end (ListOffsets, only in this case): below the
@@ -130,14 +64,6 @@ async function resolveOutOfRange(
     }
     return { again: probe }
   })
-}
-
-function failed(position: Position, error: string): RecordProbe {
-  return { ...position, timestamp: null, firstDataOffset: null, error }
-}
-
-function probeKey(p: Position): string {
-  return `${partitionKey(p)}\u0000${p.offset}`
 }
 
 /** One Fetch to a leader for one entry per partition; the answer per partition key, or an error for all. */
@@ -195,21 +121,6 @@ async function fetchVersion(session: KafkaSession): Promise<number> {
     )
   }
   return version
-}
-
-/** The probe read for each partition this round: the lowest pending offset, with the largest byte limit. */
-export function chooseReads(pending: PendingProbe[]): Map<string, PendingProbe> {
-  const reads = new Map<string, PendingProbe>()
-  for (const p of pending) {
-    const key = partitionKey(p.position)
-    const current = reads.get(key)
-    if (!current || p.fetchOffset < current.fetchOffset) {
-      reads.set(key, { ...p, maxBytes: Math.max(p.maxBytes, current?.maxBytes ?? 0) })
-    } else if (p.maxBytes > current.maxBytes) {
-      reads.set(key, { ...current, maxBytes: p.maxBytes })
-    }
-  }
-  return reads
 }
 
 export async function probeRecords(

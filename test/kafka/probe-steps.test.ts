@@ -6,7 +6,7 @@ import {
   interpretCovered,
   interpretPartition,
   type PendingProbe,
-} from '../../src/kafka/probe.ts'
+} from '../../src/kafka/probe-steps.ts'
 
 function batch(base: number, timestamps: number[], control = false): Buffer {
   const messages = timestamps.map((ts) => ({
