@@ -18,13 +18,20 @@ export async function runValidate(flags: ValidateFlags, deps: ValidateDeps): Pro
   const loaded = await loadConfig(flags.config)
   for (const w of loaded.warnings) deps.stderr.write(`warning: ${formatIssue(loaded.file, w)}\n`)
   if (flags.json) {
-    deps.stdout.write(`${JSON.stringify(loaded.config, null, 2)}\n`)
+    deps.stdout.write(`${JSON.stringify(loaded.config, redactSecrets, 2)}\n`)
     return loaded
   }
   const { scalers } = loaded.config
   deps.stdout.write(`${loaded.file}: valid, ${scalers.length} scaler${scalers.length === 1 ? '' : 's'}\n`)
   for (const s of scalers) deps.stdout.write(`  ${describeScaler(s)}\n`)
   return loaded
+}
+
+const SECRET_FIELDS = new Set(['password', 'keyPassword', 'key'])
+
+/** JSON replacer: secrets in trigger metadata are printed as "***". */
+function redactSecrets(key: string, value: unknown): unknown {
+  return SECRET_FIELDS.has(key) && typeof value === 'string' ? '***' : value
 }
 
 export function describeScaler(s: ScalerConfig): string {

@@ -33,6 +33,14 @@ describe('autopilot validate', () => {
     expect(doc.scalers[0].pollingInterval).toBe(5)
   })
 
+  it('--json never prints secrets', async () => {
+    const stdout = output()
+    await runValidate({ config: fixture('secret.yaml'), json: true }, { stdout, stderr: output() })
+    const metadata = JSON.parse(stdout.text()).scalers[0].trigger.metadata
+    expect([metadata.username, metadata.password, metadata.key]).toEqual(['svc', '***', '***'])
+    expect(stdout.text()).not.toContain('hunter2')
+  })
+
   it('through commander: an invalid file is AP_ERR_CONFIG (exit 3) listing every problem with its line', async () => {
     const program = new Command('autopilot').exitOverride()
     registerValidate(program, { stdout: output(), stderr: output() })
