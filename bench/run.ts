@@ -1,0 +1,10 @@
+// `npm run bench`: every benchmark, each as ratios against a peer measured in the same run.
+import { benchLag } from './lag.ts'
+
+const benches: Array<[string, () => Promise<void>]> = [['lag', benchLag]]
+
+const only = process.argv.slice(2).filter((a) => !a.startsWith('--'))
+for (const [name, run] of benches) {
+  if (only.length > 0 && !only.includes(name)) continue
+  await run()
+}
