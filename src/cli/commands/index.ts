@@ -6,6 +6,7 @@ import { registerLag } from './lag.ts'
 import { registerPlan } from './plan.ts'
 import { registerStack } from './stack.ts'
 import { registerValidate } from './validate.ts'
+import { registerVerify } from './verify.ts'
 import { registerWorkload } from './workload.ts'
 
 /** Every CLI command, one file each; a new command adds one line here. */
@@ -18,4 +19,5 @@ export const commands: Array<(program: Command) => void> = [
   registerValidate,
   registerAudit,
   registerPlan,
+  registerVerify,
 ]
