@@ -5,7 +5,7 @@ import type { Connection } from '@platformatic/kafka'
 import { protocolErrorName } from './error-mapping.ts'
 import type { MetadataCache } from './metadata.ts'
 import { type KafkaSession, tolerant } from './session.ts'
-import { assertArray, assertName } from './validate.ts'
+import { assertArray, assertName, invalid } from './validate.ts'
 import type {
   DescribeConfigsRequestResource,
   DescribeConfigsResponse,
@@ -20,11 +20,11 @@ const DELETE = 1 as const
 
 function assertResource(r: { type?: unknown; name?: unknown } | null, field: string): void {
   if (r?.type !== 'broker' && r?.type !== 'topic') {
-    assertName(undefined, `${field}.type`)
+    invalid(`${field}.type`, `${field}.type must be 'broker' or 'topic'`)
   }
   if (r?.type === 'topic') assertName(r.name, `${field}.name`)
   else if (typeof r?.name !== 'string' || !/^(\d+)?$/.test(r.name)) {
-    assertName(undefined, `${field}.name (a broker id, or '' for the cluster default)`)
+    invalid(`${field}.name`, `${field}.name must be a broker id, or '' for the cluster-wide default`)
   }
 }
 

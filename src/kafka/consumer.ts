@@ -13,7 +13,7 @@ import { AutopilotError } from '../errors.ts'
 import { toAutopilotError } from './error-mapping.ts'
 import { resolveConnection } from './options.ts'
 import type { ConsumedRecord, ConsumerPortOptions, KafkaConsumerPort } from './port.ts'
-import { assertInt, assertName, assertNames } from './validate.ts'
+import { assertInt, assertName, assertNames, invalid } from './validate.ts'
 import { pollUntil } from './wait.ts'
 
 type StringConsumer = Consumer<string, string, string, string>
@@ -42,7 +42,7 @@ export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerP
   const resolved = resolveConnection(options, '-consumer')
   assertName(options.groupId, 'groupId')
   assertNames(options.topics, 'topics')
-  if (options.topics.length === 0) assertName(undefined, 'topics (at least one topic)')
+  if (options.topics.length === 0) invalid('topics', 'topics must name at least one topic')
   const interval = options.autocommitIntervalMs ?? DEFAULT_AUTOCOMMIT_MS
   if (interval !== false) assertInt(interval, 'autocommitIntervalMs', 1)
   const fail = (error: unknown, api: string) =>

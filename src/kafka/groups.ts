@@ -132,8 +132,7 @@ async function describeOnCoordinator(
       error,
     })
   }
-  const range = await session.apiRange('ConsumerGroupDescribe')
-  if (hidden.length > 0 && range) {
+  if (hidden.length > 0 && (await session.apiRange('ConsumerGroupDescribe'))) {
     const api = await session.api<[string[], boolean], ConsumerGroupDescribeResponse>('ConsumerGroupDescribe')
     const modern = await tolerant(api.async(conn, hidden, false))
     for (const raw of modern.groups) {

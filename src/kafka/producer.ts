@@ -5,7 +5,7 @@ import { type MessageToProduce, Producer, stringSerializers } from '@platformati
 import { toAutopilotError } from './error-mapping.ts'
 import { resolveConnection } from './options.ts'
 import type { KafkaProducerPort, ProducedRecord, ProducerPortOptions } from './port.ts'
-import { assertArray, assertInt, assertName } from './validate.ts'
+import { assertArray, assertInt, assertName, invalid } from './validate.ts'
 
 type StringProducer = Producer<string, string, string, string>
 type StringMessage = MessageToProduce<string, string, string, string>
@@ -14,7 +14,7 @@ export function toMessages(records: ProducedRecord[]): StringMessage[] {
   assertArray(records, 'records')
   return records.map((r, i) => {
     assertName(r?.topic, `records[${i}].topic`)
-    if (typeof r.value !== 'string') assertName(undefined, `records[${i}].value (a string)`)
+    if (typeof r.value !== 'string') invalid(`records[${i}].value`, `records[${i}].value must be a string`)
     if (r.partition !== undefined) assertInt(r.partition, `records[${i}].partition`, 0)
     if (r.timestamp !== undefined) assertInt(r.timestamp, `records[${i}].timestamp`, 0)
     const message: StringMessage = { topic: r.topic, value: r.value }
@@ -60,7 +60,8 @@ export function createProducerPort(options: ProducerPortOptions): KafkaProducerP
     sendTransaction(records, outcome) {
       checkOpen()
       const messages = toMessages(records)
-      if (outcome !== 'commit' && outcome !== 'abort') assertName(undefined, "outcome ('commit' or 'abort')")
+      if (outcome !== 'commit' && outcome !== 'abort')
+        invalid('outcome', "outcome must be 'commit' or 'abort'")
       const run = async () => {
         transactional ??= new Producer<string, string, string, string>({
           ...common,
