@@ -205,11 +205,12 @@ export function readKoperatorCluster(resource: ManifestResource): KafkaCluster {
   const spec = asRecord(resource.object.spec)
   const at = (path: Path): Located => ({ resource, path })
   const configGroups = asRecord(spec?.brokerConfigGroups) ?? {}
-  const byGroup = new Map<string, { config: Json | undefined; roles: NodeRole[]; count: number }>()
+  const byGroup = new Map<string, { config: Json; roles: NodeRole[]; count: number }>()
   for (const b of asArray(spec?.brokers)) {
     const broker = asRecord(b)
     const groupName = asString(broker?.brokerConfigGroup) ?? 'per-broker'
-    const config = asRecord(broker?.brokerConfig) ?? asRecord(configGroups[groupName])
+    // A broker's own brokerConfig overrides its group's fields (Koperator merges the two).
+    const config = { ...asRecord(configGroups[groupName]), ...asRecord(broker?.brokerConfig) }
     const roleList = asArray(config?.processRoles).filter(
       (r): r is NodeRole => r === 'broker' || r === 'controller',
     )
@@ -228,7 +229,7 @@ export function readKoperatorCluster(resource: ManifestResource): KafkaCluster {
         ? 'blocking'
         : 'operator'
   const groups: KafkaNodeGroup[] = [...byGroup].map(([key, g]) => ({
-    label: `${resourceLabel(resource)} (${key.split(':')[0]})`,
+    label: `${resourceLabel(resource)} (${key.split(':')[0]}${g.roles.join('+') === 'broker' ? '' : `, ${g.roles.join('+')}`})`,
     roles: g.roles,
     replicas: g.count,
     replicasAt: at(['spec', 'brokers']),
