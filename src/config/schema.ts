@@ -1,6 +1,7 @@
 // The whole `autopilot.yaml`. Each section lives in its own file; this one only assembles them and checks
 // rules that span scalers. `schema/autopilot.schema.json` is generated from this (scripts/generate-schema.ts).
 import { z } from 'zod'
+import { journal, leaderElection, server } from './daemon.ts'
 import { scaler } from './scaler.ts'
 
 function targetKey(t: z.output<typeof scaler>['target']): string | undefined {
@@ -14,6 +15,9 @@ export const autopilotConfig = z
       .array(scaler, { error: 'must be a list of scalers' })
       .default([])
       .meta({ description: 'Consumer groups to autoscale, one scaler each.' }),
+    server,
+    journal,
+    leaderElection,
   })
   .check((ctx) => {
     const scalers = Array.isArray(ctx.value.scalers) ? ctx.value.scalers : []
@@ -48,6 +52,7 @@ export const autopilotConfig = z
   .meta({ title: 'Kafka Autopilot configuration', description: 'autopilot.yaml' })
 
 export type AutopilotConfig = z.output<typeof autopilotConfig>
+export type { JournalConfig, LeaderElectionConfig, ServerConfig } from './daemon.ts'
 export type { BehaviorConfig, ScalingPolicy, ScalingRules, SelectPolicy } from './behavior.ts'
 export type { PolicyConfig, SloPolicyConfig } from './policy.ts'
 export type { FallbackConfig, ScalerConfig } from './scaler.ts'
