@@ -158,7 +158,11 @@ describe('SqliteJournal', () => {
     const writer = journal()
     writer.append(decision(T0, 'a'))
     writer.close()
-    expect(journal({ readOnly: true }).list().map((e) => e.scaler)).toEqual(['a'])
+    expect(
+      journal({ readOnly: true })
+        .list()
+        .map((e) => e.scaler),
+    ).toEqual(['a'])
   })
 
   const refusals = [
