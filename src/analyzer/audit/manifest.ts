@@ -2,9 +2,9 @@
 // resources and problems out); reading files and folders lives in src/monitor/manifests.ts.
 //
 // Accepted input: multi-document YAML (`---`), `helm template` output (its `# Source:` comments are kept),
-// `kind: List` wrappers, and plain Prometheus rule files (top-level `groups:`), which are read as a
-// synthetic `PrometheusRuleFile` resource. Anything else that cannot be read becomes an InputProblem with
-// file and line; it never throws.
+// `kind: List` wrappers, plain Prometheus rule files (top-level `groups:`) and Autopilot's autopilot.yaml
+// (top-level `scalers:`), which are read as synthetic `PrometheusRuleFile` / `AutopilotConfig` resources.
+// Anything else that cannot be read becomes an InputProblem with file and line; it never throws.
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml'
 import { asArray, asRecord, asString, type Json, toPointer } from './access.ts'
 
@@ -45,6 +45,8 @@ export interface ParsedManifests {
 }
 
 export const PROMETHEUS_RULE_FILE_KIND = 'PrometheusRuleFile'
+/** Autopilot's own autopilot.yaml (top-level `scalers:`): its Kubernetes targets count as autoscaled. */
+export const AUTOPILOT_CONFIG_KIND = 'AutopilotConfig'
 
 /** Parses one file's text. `file` is only used for positions and names. */
 export function parseManifests(text: string, file: string): ParsedManifests {
@@ -119,17 +121,23 @@ function toResource(
 ): { resource: ManifestResource } | { problem: InputProblem } {
   const { file, line } = position
   const extra = helmSource === undefined ? {} : { helmSource }
-  if (obj.kind === undefined && Array.isArray(obj.groups)) {
+  const synthetic =
+    obj.kind === undefined && Array.isArray(obj.groups)
+      ? PROMETHEUS_RULE_FILE_KIND
+      : obj.kind === undefined && Array.isArray(obj.scalers)
+        ? AUTOPILOT_CONFIG_KIND
+        : undefined
+  if (synthetic !== undefined) {
     const name = file.split(/[\\/]/).pop() ?? file
     const resource = {
-      kind: PROMETHEUS_RULE_FILE_KIND,
+      kind: synthetic,
       apiVersion: '',
       name,
       namespace: '',
       object: obj,
       ...position,
     }
-    return { resource: { ...resource, key: `/${PROMETHEUS_RULE_FILE_KIND}//${file}`, lines, ...extra } }
+    return { resource: { ...resource, key: `/${synthetic}//${file}`, lines, ...extra } }
   }
   const kind = asString(obj.kind)
   const apiVersion = asString(obj.apiVersion)

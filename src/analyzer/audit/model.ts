@@ -9,12 +9,21 @@ import {
   readWorkloadClusters,
 } from './kafka-model.ts'
 import {
+  AUTOPILOT_CONFIG_KIND,
   type InputProblem,
   type ManifestResource,
   PROMETHEUS_RULE_FILE_KIND,
   resourceLabel,
 } from './manifest.ts'
-import { type Autoscaler, type Pdb, readAutoscaler, readPdb, readService, type Service } from './objects.ts'
+import {
+  type Autoscaler,
+  type Pdb,
+  readAutopilotScalers,
+  readAutoscaler,
+  readPdb,
+  readService,
+  type Service,
+} from './objects.ts'
 import { sameNamespace, selectorMatches } from './selectors.ts'
 import { type ConsumerInfo, readWorkload, WORKLOAD_KINDS, type Workload } from './workloads.ts'
 
@@ -95,6 +104,7 @@ const AUDITED_KINDS = new Set<string>([
   'KafkaTopic',
   'PrometheusRule',
   PROMETHEUS_RULE_FILE_KIND,
+  AUTOPILOT_CONFIG_KIND,
 ])
 
 export function buildStack(resources: ManifestResource[], inputProblems: InputProblem[] = []): Stack {
@@ -120,6 +130,7 @@ export function buildStack(resources: ManifestResource[], inputProblems: InputPr
     if ('missing' in a) missing(r, a.missing)
     else autoscalers.push(a)
   }
+  autoscalers.push(...ofKind(AUTOPILOT_CONFIG_KIND).flatMap(readAutopilotScalers))
   const pools = ofKind('KafkaNodePool').filter((r) => r.apiVersion.startsWith('kafka.strimzi.io'))
   const kafka = [
     ...ofKind('Kafka')
@@ -160,7 +171,7 @@ export function autoscalerOf(stack: Stack, w: Workload): Autoscaler | undefined 
     (a) =>
       a.targetName === w.resource.name &&
       a.targetKind === w.kind &&
-      sameNamespace(a.resource.namespace, w.resource.namespace),
+      sameNamespace(a.namespace, w.resource.namespace),
   )
 }
 

@@ -15,7 +15,12 @@ export interface Pdb {
 
 export interface Autoscaler {
   resource: ManifestResource
-  kind: 'HorizontalPodAutoscaler' | 'ScaledObject'
+  /** AutopilotScaler: one `scalers[]` entry of an autopilot.yaml with a Kubernetes target. */
+  kind: 'HorizontalPodAutoscaler' | 'ScaledObject' | 'AutopilotScaler'
+  /** Namespace of the target ('' when the manifest leaves it to `kubectl -n`). */
+  namespace: string
+  /** Where in the resource the autoscaler is (the `scalers[i]` entry for Autopilot). */
+  path: Array<string | number>
   targetKind: string
   targetName: string
   minReplicas: number
@@ -58,6 +63,8 @@ export function readAutoscaler(resource: ManifestResource): Autoscaler | { missi
     return {
       resource,
       kind: 'HorizontalPodAutoscaler',
+      namespace: resource.namespace,
+      path: [],
       targetKind: asString(ref?.kind) ?? 'Deployment',
       targetName,
       minReplicas: asInt(spec?.minReplicas) ?? 1,
@@ -82,11 +89,75 @@ export function readAutoscaler(resource: ManifestResource): Autoscaler | { missi
   return {
     resource,
     kind: 'ScaledObject',
+    namespace: resource.namespace,
+    path: [],
     targetKind: asString(ref?.kind) ?? 'Deployment',
     targetName,
     minReplicas: asInt(spec?.minReplicaCount) ?? 0,
     maxReplicas: asInt(spec?.maxReplicaCount) ?? 100,
     kafkaTriggers,
+  }
+}
+
+/**
+ * The Kubernetes-target scalers of an autopilot.yaml, read leniently (`autopilot validate` checks the file):
+ * Autopilot's defaults are KEDA's (min 0, max 100, namespace default).
+ */
+export function readAutopilotScalers(resource: ManifestResource): Autoscaler[] {
+  return asArray(resource.object.scalers).flatMap((s, i) => {
+    const scaler = asRecord(s)
+    const target = asRecord(scaler?.target)
+    const name = asString(target?.name)
+    if (target?.type !== 'kubernetes' || name === undefined) return []
+    const meta = stringMap(get(scaler, ['trigger', 'metadata']))
+    return [
+      {
+        resource,
+        kind: 'AutopilotScaler' as const,
+        namespace: asString(target.namespace) ?? 'default',
+        path: ['scalers', i],
+        targetKind: asString(target.kind) ?? 'Deployment',
+        targetName: name,
+        minReplicas: asInt(scaler?.minReplicaCount) ?? 0,
+        maxReplicas: asInt(scaler?.maxReplicaCount) ?? 100,
+        kafkaTriggers: [
+          {
+            topic: meta.topic ?? null,
+            consumerGroup: meta.consumerGroup ?? null,
+            allowIdleConsumers: meta.allowIdleConsumers === 'true',
+          },
+        ],
+      },
+    ]
+  })
+}
+
+/** Where an autoscaler's own fields live, and how to name it in a finding. */
+export function autoscalerFields(a: Autoscaler): {
+  base: Array<string | number>
+  min: string
+  max: string
+  label: string
+} {
+  if (a.kind === 'HorizontalPodAutoscaler')
+    return {
+      base: ['spec'],
+      min: 'minReplicas',
+      max: 'maxReplicas',
+      label: `HorizontalPodAutoscaler ${a.resource.name}`,
+    }
+  if (a.kind === 'ScaledObject')
+    return {
+      base: ['spec'],
+      min: 'minReplicaCount',
+      max: 'maxReplicaCount',
+      label: `ScaledObject ${a.resource.name}`,
+    }
+  return {
+    base: a.path,
+    min: 'minReplicaCount',
+    max: 'maxReplicaCount',
+    label: `${a.resource.name} ${a.path[0]}[${a.path[1]}]`,
   }
 }
 

@@ -21,6 +21,8 @@ export type FixFile = 'poddisruptionbudgets' | 'autoscalers'
  */
 export type FixAction =
   | { type: 'create'; file: FixFile; object: Json }
+  /** A consumer's autoscaler, either as a KEDA ScaledObject or as an autopilot.yaml scaler (--consumer-scaler). */
+  | { type: 'consumer'; scaledObject: Json; autopilotScaler: Json }
   /** One alerting rule; all of them go into one PrometheusRule per namespace. */
   | { type: 'alert'; namespace: string; rule: Json }
   /** `value: undefined` removes the field. */

@@ -16,6 +16,7 @@ export interface AuditFlags {
   json?: boolean
   fix?: string
   minSeverity: Severity
+  consumerScaler?: 'keda' | 'autopilot'
   listRules?: boolean
 }
 
@@ -49,7 +50,7 @@ export async function runAuditCommand(paths: string[], flags: AuditFlags, deps: 
   let fixDoc: Record<string, unknown> | undefined
   if (flags.fix !== undefined) {
     const outDir = flags.fix
-    const plan = planFixes(files, outDir)
+    const plan = planFixes(files, outDir, { consumerScaler: flags.consumerScaler ?? 'keda' })
     for (const file of plan.files) {
       const target = join(outDir, file.name)
       await mkdir(dirname(target), { recursive: true })
@@ -184,6 +185,14 @@ export function registerAudit(program: Command): void {
       new Option('--min-severity <level>', 'exit 1 when a finding is at or above this level')
         .choices([...SEVERITIES])
         .default('warning'),
+    )
+    .addOption(
+      new Option(
+        '--consumer-scaler <kind>',
+        'with --fix: autoscale Kafka consumers with a KEDA ScaledObject or an autopilot.yaml scaler',
+      )
+        .choices(['keda', 'autopilot'])
+        .default('keda'),
     )
     .option('--list-rules', 'list the rules and exit')
     .action(async (paths: string[], flags: AuditFlags) => {

@@ -86,6 +86,32 @@ export function scaledObject(input: ScaledObjectInput): Json {
   }
 }
 
+/** The same consumer scaling as an autopilot.yaml scaler: Autopilot scales the Deployment itself. */
+export function autopilotScaler(input: ScaledObjectInput): Json {
+  const w = input.workload
+  return {
+    name: input.name,
+    target: {
+      type: 'kubernetes',
+      kind: w.kind,
+      name: w.resource.name,
+      ...(w.resource.namespace ? { namespace: w.resource.namespace } : {}),
+    },
+    trigger: {
+      type: 'kafka',
+      metadata: {
+        bootstrapServers: input.bootstrapServers,
+        consumerGroup: input.group,
+        ...(input.topics.length > 0 ? { topic: input.topics.join(',') } : {}),
+        lagThreshold: 100,
+      },
+    },
+    policy: { type: 'lag' },
+    minReplicaCount: 1,
+    maxReplicaCount: input.maxReplicas,
+  }
+}
+
 /** A soft (preferred) anti-affinity term on the node hostname: spreads pods, never blocks scheduling. */
 export function hostAntiAffinityTerm(labels: Record<string, string>): Json {
   return { weight: 100, podAffinityTerm: { topologyKey: HOSTNAME, labelSelector: { matchLabels: labels } } }

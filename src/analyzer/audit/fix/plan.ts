@@ -41,21 +41,33 @@ const GENERATED_HEADER =
   '# Written by `autopilot audit --fix`. Review, then apply after the original manifests\n' +
   '# (kubectl apply -f <originals> -f <this folder>): later definitions replace earlier ones.\n'
 
+const AUTOPILOT_HEADER =
+  '# Written by `autopilot audit --fix --consumer-scaler autopilot`: Autopilot scalers for the consumers.\n' +
+  '# Merge into your autopilot.yaml and check it with `autopilot validate`.\n'
+
+export interface FixOptions {
+  /** How consumers get autoscaled: a KEDA ScaledObject (default) or a scaler in autopilot.yaml. */
+  consumerScaler?: 'keda' | 'autopilot'
+  rules?: readonly AuditRule[]
+}
+
 export function planFixes(
   inputs: readonly FixInputFile[],
   outDir: string,
-  rules: readonly AuditRule[] = RULES,
+  options: FixOptions = {},
 ): FixPlan {
+  const rules = options.rules ?? RULES
   const patched = new Map<string, string>() // original path → patched text
   const created = new Map<string, { file: FixFile; object: Json }>()
   const alerts = new Map<string, Map<string, Json>>() // namespace → alert name → rule
+  const scalers = new Map<string, Json>() // autopilot.yaml scalers by name
   const applied: Finding[] = []
   const patchedPath = (original: string) =>
     `${outDir}/patched/${inputs.find((i) => i.path === original)!.outName}`
   let remaining: Finding[] = []
 
   for (let round = 0; ; round++) {
-    const generated = renderGenerated(created, alerts)
+    const generated = renderGenerated(created, alerts, scalers)
     const sets = [
       ...inputs.map((i) => parseManifests(i.text, i.path)),
       ...[...patched].map(([original, text]) => parseManifests(text, patchedPath(original))),
@@ -73,7 +85,7 @@ export function planFixes(
     if (!progressed) break
   }
   const files: FixOutputFile[] = [
-    ...renderGenerated(created, alerts).map((g) => ({ ...g, kind: 'generated' as const })),
+    ...renderGenerated(created, alerts, scalers).map((g) => ({ ...g, kind: 'generated' as const })),
     ...[...patched]
       .map(([original, text]) => ({
         name: `patched/${inputs.find((i) => i.path === original)!.outName}`,
@@ -86,6 +98,14 @@ export function planFixes(
 
   /** Applies one action; false when it changed nothing (already applied). */
   function apply(action: FixAction): boolean {
+    if (action.type === 'consumer') {
+      if (options.consumerScaler !== 'autopilot')
+        return apply({ type: 'create', file: 'autoscalers', object: action.scaledObject })
+      const name = String(action.autopilotScaler.name)
+      if (scalers.has(name)) return false
+      scalers.set(name, action.autopilotScaler)
+      return true
+    }
     if (action.type === 'create') {
       const meta = asRecord(action.object.metadata)
       const key = `${action.object.kind}/${meta?.namespace ?? ''}/${meta?.name}`
@@ -146,6 +166,7 @@ function setPath(root: Json, path: ReadonlyArray<string | number>, value: unknow
 function renderGenerated(
   created: Map<string, { file: FixFile; object: Json }>,
   alerts: Map<string, Map<string, Json>>,
+  scalers: Map<string, Json>,
 ): Array<{ name: string; text: string }> {
   const byFile = new Map<string, Json[]>()
   const sorted = [...created].sort(([a], [b]) => a.localeCompare(b)).map(([, entry]) => entry)
@@ -156,10 +177,16 @@ function renderGenerated(
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([namespace, rules]) => prometheusRule(namespace, [...rules.values()]))
   if (ruleObjects.length > 0) byFile.set('prometheus-rules.yaml', ruleObjects)
-  return [...byFile]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, objects]) => ({
-      name,
-      text: GENERATED_HEADER + objects.map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join(''),
-    }))
+  const files = [...byFile].map(([name, objects]) => ({
+    name,
+    text: GENERATED_HEADER + objects.map((o) => `---\n${stringify(o, { lineWidth: 0 })}`).join(''),
+  }))
+  if (scalers.size > 0) {
+    const list = [...scalers].sort(([a], [b]) => a.localeCompare(b)).map(([, s]) => s)
+    files.push({
+      name: 'autopilot.yaml',
+      text: AUTOPILOT_HEADER + stringify({ scalers: list }, { lineWidth: 0 }),
+    })
+  }
+  return files.sort((a, b) => a.name.localeCompare(b.name))
 }

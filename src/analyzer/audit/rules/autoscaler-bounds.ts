@@ -1,4 +1,6 @@
 import { consumerOf } from '../model.ts'
+import { autoscalerFields } from '../objects.ts'
+import { sameNamespace } from '../selectors.ts'
 import type { AuditRule, FixAction, RuleHit } from '../types.ts'
 
 export const autoscalerBounds: AuditRule = {
@@ -19,18 +21,22 @@ export const autoscalerBounds: AuditRule = {
     const hits: RuleHit[] = []
     for (const a of stack.autoscalers) {
       const hpa = a.kind === 'HorizontalPodAutoscaler'
-      const target = stack.workloads.find((w) => w.kind === a.targetKind && w.resource.name === a.targetName)
+      const { base, min: minField, max: maxField, label } = autoscalerFields(a)
+      const target = stack.workloads.find(
+        (w) =>
+          w.kind === a.targetKind &&
+          w.resource.name === a.targetName &&
+          sameNamespace(a.namespace, w.resource.namespace),
+      )
       if (target === undefined) {
         hits.push({
           resource: a.resource,
-          path: ['spec', 'scaleTargetRef'],
+          path: a.kind === 'AutopilotScaler' ? [...base, 'target'] : ['spec', 'scaleTargetRef'],
           severity: 'info',
-          message: `${a.kind} ${a.resource.name} targets ${a.targetKind} ${a.targetName}, which is not in the input`,
+          message: `${label} targets ${a.targetKind} ${a.targetName}, which is not in the input`,
         })
       }
       const consumer = target !== undefined && consumerOf(stack, target) !== null
-      const minField = hpa ? 'minReplicas' : 'minReplicaCount'
-      const maxField = hpa ? 'maxReplicas' : 'maxReplicaCount'
       const wantMin = hpa && !consumer ? Math.max(2, a.minReplicas) : a.minReplicas
       const max = a.maxReplicas ?? 0
       const fix: FixAction[] = []
@@ -40,7 +46,7 @@ export const autoscalerBounds: AuditRule = {
         fix.push({
           type: 'set',
           resource: a.resource,
-          path: ['spec', minField],
+          path: [...base, minField],
           value: wantMin,
           note: 'at least 2 replicas',
         })
@@ -50,7 +56,7 @@ export const autoscalerBounds: AuditRule = {
         fix.push({
           type: 'set',
           resource: a.resource,
-          path: ['spec', maxField],
+          path: [...base, maxField],
           value: Math.max(wantMin * 3, wantMin + 1),
           note: 'room to scale',
         })
@@ -58,8 +64,8 @@ export const autoscalerBounds: AuditRule = {
       if (problems.length === 0) continue
       hits.push({
         resource: a.resource,
-        path: ['spec', problems[0]!.startsWith(minField) ? minField : maxField],
-        message: `${a.kind} ${a.resource.name}: ${problems.join('; ')}`,
+        path: [...base, problems[0]!.startsWith(minField) ? minField : maxField],
+        message: `${label}: ${problems.join('; ')}`,
         fix,
       })
     }

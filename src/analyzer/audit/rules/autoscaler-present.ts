@@ -1,4 +1,4 @@
-import { freeName, horizontalPodAutoscaler, scaledObject } from '../fix/objects.ts'
+import { autopilotScaler, freeName, horizontalPodAutoscaler, scaledObject } from '../fix/objects.ts'
 import { autoscalerOf, consumerOf, partitionsOf, type Stack } from '../model.ts'
 import type { AuditRule, FixAction, RuleHit } from '../types.ts'
 import type { Workload } from '../workloads.ts'
@@ -23,16 +23,15 @@ function fixFor(stack: Stack, w: Workload): FixAction[] {
     const max = known
       ? partitions.reduce<number>((n, p) => n + (p ?? 0), 0)
       : Math.max(3, (w.replicas ?? 1) * 3)
-    const name = freeName(stack.resources, 'ScaledObject', w.resource.namespace, w.resource.name)
-    const object = scaledObject({
+    const input = {
       workload: w,
-      name,
+      name: freeName(stack.resources, 'ScaledObject', w.resource.namespace, w.resource.name),
       group: consumer.group,
       topics: consumer.topics,
       bootstrapServers: bootstrapFor(stack, w, consumer.bootstrapServers),
       maxReplicas: max,
-    })
-    return [{ type: 'create', file: 'autoscalers', object }]
+    }
+    return [{ type: 'consumer', scaledObject: scaledObject(input), autopilotScaler: autopilotScaler(input) }]
   }
   const name = freeName(stack.resources, 'HorizontalPodAutoscaler', w.resource.namespace, w.resource.name)
   return [{ type: 'create', file: 'autoscalers', object: horizontalPodAutoscaler(w, name) }]
@@ -46,7 +45,7 @@ export const autoscalerPresent: AuditRule = {
     'A stateless service with a fixed replica count is either over-provisioned or falls behind at peak; ' +
     'Kafka consumers in particular need to follow their lag. Data stores and caches are exempt.',
   equivalent: [],
-  fix: 'Writes a KEDA ScaledObject on consumer-group lag for Kafka consumers, else a CPU HorizontalPodAutoscaler (min 2, max 3× min).',
+  fix: 'Writes a KEDA ScaledObject on consumer-group lag for Kafka consumers (or an autopilot.yaml scaler with --consumer-scaler autopilot), else a CPU HorizontalPodAutoscaler (min 2, max 3× min).',
   check(stack) {
     const hits: RuleHit[] = []
     for (const w of stack.workloads) {

@@ -1,4 +1,5 @@
 import { autoscalerOf, consumerOf, partitionsOf } from '../model.ts'
+import { autoscalerFields } from '../objects.ts'
 import type { AuditRule, FixAction, RuleHit } from '../types.ts'
 
 export const consumerReplicasWithinPartitions: AuditRule = {
@@ -40,37 +41,37 @@ export const consumerReplicasWithinPartitions: AuditRule = {
         }
         continue
       }
-      // KEDA's Kafka trigger caps replicas at the partition count unless allowIdleConsumers is set.
+      // KEDA's Kafka trigger (and Autopilot's, which follows it) caps replicas at the partition count unless
+      // allowIdleConsumers is set; an HPA on CPU has no such cap.
       const capped =
-        a.kind === 'ScaledObject' &&
+        a.kind !== 'HorizontalPodAutoscaler' &&
         a.kafkaTriggers.length > 0 &&
         !a.kafkaTriggers.some((t) => t.allowIdleConsumers)
       const max = a.maxReplicas ?? 0
       if (capped || max <= limit) continue
-      const field = a.kind === 'ScaledObject' ? 'maxReplicaCount' : 'maxReplicas'
+      const { base, min: minField, max: field, label } = autoscalerFields(a)
       const fix: FixAction[] = [
         {
           type: 'set',
           resource: a.resource,
-          path: ['spec', field],
+          path: [...base, field],
           value: limit,
           note: 'one consumer per partition at most',
         },
       ]
       if (a.minReplicas > limit) {
-        const minField = a.kind === 'ScaledObject' ? 'minReplicaCount' : 'minReplicas'
         fix.push({
           type: 'set',
           resource: a.resource,
-          path: ['spec', minField],
+          path: [...base, minField],
           value: limit,
           note: 'one consumer per partition at most',
         })
       }
       hits.push({
         resource: a.resource,
-        path: ['spec', field],
-        message: `${a.kind} ${a.resource.name} may run ${max} consumers of ${w.resource.name} for ${limit} partition(s) of ${topics}`,
+        path: [...base, field],
+        message: `${label} may run ${max} consumers of ${w.resource.name} for ${limit} partition(s) of ${topics}`,
         fix,
       })
     }

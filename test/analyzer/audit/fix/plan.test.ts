@@ -5,6 +5,7 @@ import { runAudit } from '../../../../src/analyzer/audit/engine.ts'
 import { type FixInputFile, planFixes } from '../../../../src/analyzer/audit/fix/plan.ts'
 import { mergeManifests, parseManifests } from '../../../../src/analyzer/audit/manifest.ts'
 import { buildStack } from '../../../../src/analyzer/audit/model.ts'
+import { parseConfig } from '../../../../src/config/load.ts'
 
 const FIXTURES = 'test/fixtures/audit'
 
@@ -107,5 +108,28 @@ describe('event-stack fixture: audit → fix → audit', () => {
     )
     expect(again.files).toEqual([])
     expect(again.remaining).toEqual([])
+  })
+})
+
+describe('--consumer-scaler autopilot', () => {
+  const plan = planFixes(inputs, 'out', { consumerScaler: 'autopilot' })
+
+  it('writes the consumer scaler into autopilot.yaml instead of a ScaledObject, and the result audits clean', () => {
+    expect(plan.files.map((f) => f.name)).toContain('autopilot.yaml')
+    expect(plan.files.find((f) => f.name === 'autoscalers.yaml')!.text).not.toContain('ScaledObject')
+    expect(plan.remaining).toEqual([])
+  })
+
+  it('writes a config that autopilot validate accepts', () => {
+    const text = plan.files.find((f) => f.name === 'autopilot.yaml')!.text
+    const { config } = parseConfig(text, 'autopilot.yaml')
+    expect(config.scalers).toHaveLength(1)
+    expect(config.scalers[0]).toMatchObject({
+      name: 'order-consumer',
+      target: { type: 'kubernetes', kind: 'Deployment', name: 'order-consumer', namespace: 'shop' },
+      trigger: { type: 'kafka', metadata: { consumerGroup: 'order-writer', lagThreshold: 100 } },
+      minReplicaCount: 1,
+      maxReplicaCount: 12,
+    })
   })
 })

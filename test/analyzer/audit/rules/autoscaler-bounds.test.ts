@@ -43,6 +43,14 @@ describe('autoscaler-bounds', () => {
       input: [hpa('ghost', 2, 6)],
       expected: [['info', 'which is not in the input']],
     },
+    {
+      name: 'an autopilot.yaml scaler with max not above min',
+      input: [
+        consumer,
+        'scalers:\n  - name: w\n    target: { type: kubernetes, name: worker }\n    minReplicaCount: 3\n    maxReplicaCount: 3\n',
+      ],
+      expected: [['warning', 'in0.yaml scalers[0]: maxReplicaCount 3 is not above minReplicaCount 3']],
+    },
   ]
   for (const row of rows) {
     it(row.name, () => {

@@ -19,6 +19,22 @@ describe('autoscaler-present', () => {
       expected: ['Kafka consumer Deployment worker has no ScaledObject'],
     },
     {
+      name: 'clean: a consumer scaled by Autopilot (autopilot.yaml)',
+      input: [
+        consumer,
+        'scalers:\n  - name: w\n    target: { type: kubernetes, name: worker }\n    trigger: { type: kafka, metadata: { consumerGroup: billing } }\n',
+      ],
+      expected: [],
+    },
+    {
+      name: 'an autopilot.yaml scaler in another namespace does not count',
+      input: [
+        workload({ name: 'worker', namespace: 'shop', env: { KAFKA_GROUP_ID: 'g' } }),
+        'scalers:\n  - name: w\n    target: { type: kubernetes, name: worker, namespace: other }\n',
+      ],
+      expected: ['Kafka consumer Deployment worker'],
+    },
+    {
       name: 'clean: database Deployment is exempt',
       input: [workload({ image: 'postgres:16' })],
       expected: [],
@@ -68,8 +84,8 @@ describe('autoscaler-present', () => {
       autoscalerPresent,
     ])
     expect(fixes[0]!.actions[0]).toMatchObject({
-      type: 'create',
-      object: {
+      type: 'consumer',
+      scaledObject: {
         kind: 'ScaledObject',
         spec: {
           minReplicaCount: 1,
@@ -86,6 +102,14 @@ describe('autoscaler-present', () => {
             },
           ],
         },
+      },
+    })
+    expect(fixes[0]!.actions[0]).toMatchObject({
+      autopilotScaler: {
+        name: 'worker',
+        target: { type: 'kubernetes', name: 'worker' },
+        maxReplicaCount: 12,
+        policy: { type: 'lag' },
       },
     })
   })
