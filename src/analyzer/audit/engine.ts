@@ -34,6 +34,7 @@ export function runAudit(stack: Stack, rules: readonly AuditRule[] = RULES): Aud
         message: hit.message,
         equivalent: [...rule.equivalent],
         ...(position ? { file: position.file, line: position.line } : {}),
+        ...(hit.resource?.helmSource ? { template: hit.resource.helmSource } : {}),
         fixable: actions.length > 0,
       }
       entries.push({ finding, actions })

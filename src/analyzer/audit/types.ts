@@ -64,5 +64,7 @@ export interface Finding {
   equivalent: string[]
   file?: string
   line?: number
+  /** The chart template the resource came from, for `helm template` output (its `# Source:` comment). */
+  template?: string
   fixable: boolean
 }

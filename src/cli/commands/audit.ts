@@ -119,7 +119,8 @@ function rulesTable(): string {
 }
 
 function location(f: Finding): string {
-  return f.file === undefined ? '' : `  (${f.file}${f.line === undefined ? '' : `:${f.line}`})`
+  if (f.file === undefined) return ''
+  return `  (${f.file}${f.line === undefined ? '' : `:${f.line}`}${f.template ? `, from ${f.template}` : ''})`
 }
 
 export function findingsText(findings: readonly Finding[], min: Severity): string {

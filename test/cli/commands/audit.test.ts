@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -135,5 +136,28 @@ describe('autopilot audit', () => {
     const io = capture()
     expect(await runAuditCommand([], flags({ listRules: true }), io.deps)).toBe(0)
     expect(io.out.join('')).toMatch(/^alert-rules-coverage\s+warning/)
+  })
+})
+
+describe('autopilot audit on helm template output', () => {
+  it('names the chart template each finding comes from', async () => {
+    const out: string[] = []
+    const rendered = `---\n# Source: shop/templates/web.yaml\n${readFileSync('test/fixtures/audit/event-stack/frontend.yaml', 'utf8')}`
+    await runAuditCommand(
+      ['-'],
+      { minSeverity: 'warning', json: true },
+      {
+        stdout: { write: (t: string) => out.push(t) },
+        stderr: { write: () => true },
+        readStdin: async () => rendered,
+      },
+    )
+    const { findings } = JSON.parse(out.join('')) as {
+      findings: Array<{ rule: string; template?: string; line: number }>
+    }
+    expect(findings.find((f) => f.rule === 'autoscaler-present')).toMatchObject({
+      template: 'shop/templates/web.yaml',
+      line: 9,
+    })
   })
 })
