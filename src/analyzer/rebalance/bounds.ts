@@ -1,0 +1,117 @@
+// Lower bounds on the work any plan needs to reach the targets of targets.ts. They let tests and the report
+// say how close a plan is to the best possible one.
+//
+// Replica moves. A move (one replica added to a broker that did not hold it) takes one replica off one broker
+// and puts it on another, so it changes two broker counts by one each. With current counts c_b and targets
+// [lo_b, hi_b] (removed / offline brokers [0, 0]):
+//   D = Σ_b max(0, lo_b − c_b)   every missing replica arrives through its own move;
+//   E = Σ_b max(0, c_b − hi_b)   every surplus replica leaves through its own move.
+// Hence moves ≥ max(D, E), and with counts alone max(D, E) is also enough: pair a surplus with a deficit
+// while both exist (each such move shrinks both), then send what is left of the larger one to (or take it
+// from) brokers still inside their band, which exist because Σ lo ≤ R ≤ Σ hi.
+// Rack spread adds a disjoint forced set: on each partition, the replicas a rack holds beyond its limit k_p
+// (V = Σ_p Σ_r max(0, n_{p,r} − k_p), counted on kept brokers) must move too, and they are not the
+// replicas on removed brokers (X). So moves ≥ max(D, X + max(V, E − X)). Frozen partitions are left out.
+// The bound ignores that a partition cannot take two replicas on one broker, so it may be unreachable when
+// few brokers are left (RF close to the broker count); the planner's greedy moves reach it in practice
+// (see test/analyzer/rebalance/properties.test.ts).
+//
+// Closed forms for the two common cases (no rack limits, counts as above):
+// * Adding k empty brokers to B brokers holding R replicas, n = B + k, lo = ceil((R − n)/n),
+//   hi = floor((R + n)/n): each new broker must reach lo, so D = k·lo, and E = Σ_old max(0, c_b − hi).
+//   From an even start (c_b ∈ {floor(R/B), ceil(R/B)}) E ≤ D whenever B ≥ k (E ≈ k·R/n − B, D ≈ k·R/n − k),
+//   so the bound is k·lo: for one broker, R/(B+1) − 1 when B+1 divides R, floor(R/(B+1)) otherwise.
+// * Removing one broker x holding c_x: its c_x replicas must leave (E ≥ c_x). From a start inside the
+//   ±1 band of R/B, every other broker is at most floor(R/B + 1) ≤ floor(R/(B−1) + 1) = hi, so E = c_x,
+//   and D ≤ c_x since the deficits can only be filled from what leaves x: the bound is exactly c_x.
+// Leader moves. Changing a partition's first replica moves one unit of leadership from one broker to
+// another, so the same max(D, E) over leader counts and leader targets bounds the partitions whose first
+// replica must change.
+import type { Model } from './model.ts'
+import { bandAround, type Targets } from './targets.ts'
+
+/** max(Σ deficits, Σ surpluses) of `counts` against [lo, hi] per broker. */
+export function countBound(counts: ArrayLike<number>, lo: ArrayLike<number>, hi: ArrayLike<number>): number {
+  let deficit = 0
+  let surplus = 0
+  for (let b = 0; b < counts.length; b++) {
+    deficit += Math.max(0, lo[b]! - counts[b]!)
+    surplus += Math.max(0, counts[b]! - hi[b]!)
+  }
+  return Math.max(deficit, surplus)
+}
+
+/** Replicas over their rack's limit, per partition, on kept brokers (V above). */
+function rackExcess(m: Model): number {
+  if (!m.rackAware) return 0
+  let excess = 0
+  const seen = new Map<number, number>()
+  for (let p = 0; p < m.rep.length; p++) {
+    if (m.frozen[p]) continue
+    seen.clear()
+    for (const b of m.rep[p]!) {
+      if (!m.eligible[b]) continue
+      const c = (seen.get(m.rack[b]!) ?? 0) + 1
+      seen.set(m.rack[b]!, c)
+      if (c > m.perRack[p]!) excess++
+    }
+  }
+  return excess
+}
+
+/** Lower bound on replica moves from the model's current assignment to the targets (see the header). */
+export function moveLowerBound(m: Model, t: Targets): number {
+  let deficit = 0
+  let surplusKept = 0
+  let leaving = 0
+  for (let b = 0; b < m.ids.length; b++) {
+    if (!m.eligible[b]) {
+      // Frozen partitions stay on offline brokers; only the rest must leave.
+      leaving += m.count[b]!
+      continue
+    }
+    deficit += Math.max(0, t.replicaLo[b]! - m.count[b]!)
+    surplusKept += Math.max(0, m.count[b]! - t.replicaHi[b]!)
+  }
+  for (let p = 0; p < m.rep.length; p++) if (m.frozen[p]) leaving -= m.rep[p]!.length
+  return Math.max(deficit, leaving + Math.max(rackExcess(m), surplusKept))
+}
+
+/** Lower bound on partitions whose first replica changes (frozen partitions excluded). */
+export function leaderMoveLowerBound(m: Model, t: Targets): number {
+  const leaders = Int32Array.from(m.leaders)
+  for (let p = 0; p < m.rep.length; p++) if (m.frozen[p]) leaders[m.rep[p]![0]!]!--
+  return countBound(leaders, t.leaderLo, t.leaderHi)
+}
+
+/**
+ * Closed form: fewest moves to balance after adding `added` empty brokers to `brokers` brokers that hold
+ * `replicas` replicas spread evenly (no rack limits). See the header for the derivation.
+ */
+export function addBrokersLowerBound(opts: { replicas: number; brokers: number; added?: number }): number {
+  const added = opts.added ?? 1
+  const n = opts.brokers + added
+  const [lo, hi] = bandAround(opts.replicas, n)
+  const base = Math.floor(opts.replicas / opts.brokers)
+  const extra = opts.replicas % opts.brokers
+  const surplus = extra * Math.max(0, base + 1 - hi) + (opts.brokers - extra) * Math.max(0, base - hi)
+  return Math.max(added * lo, surplus)
+}
+
+/**
+ * Fewest moves to drain `removed` (broker ids) from a cluster whose replica counts per broker are `counts`
+ * (no rack limits): the general max(D, E) with the removed brokers' targets at 0. From a balanced start it
+ * is exactly the replicas on the removed brokers.
+ */
+export function removeBrokersLowerBound(counts: ReadonlyMap<number, number>, removed: number[]): number {
+  const gone = new Set(removed)
+  const kept = [...counts.entries()].filter(([id]) => !gone.has(id))
+  const total = [...counts.values()].reduce((a, c) => a + c, 0)
+  const [lo, hi] = bandAround(total, kept.length)
+  const all = [...counts.entries()]
+  return countBound(
+    all.map(([, c]) => c),
+    all.map(([id]) => (gone.has(id) ? 0 : lo)),
+    all.map(([id]) => (gone.has(id) ? 0 : hi)),
+  )
+}

@@ -1,0 +1,173 @@
+// The rebalance planner: current assignment in, Kafka reassignment JSON and a report out. Pure and
+// deterministic (partitions sorted by topic/partition, brokers by id, every tie broken by index).
+//
+// Order of priorities, each one a constraint for the next:
+//   1. validity: replication factor kept, no broker twice in a partition, only kept brokers, rack spread;
+//   2. required moves: drain removed brokers, heal offline ones, fix rack spread (required.ts);
+//   3. replica counts within ±1 of the mean (or of the rack's mean when racks forbid it: targets.ts) with
+//      the fewest moves (balance.ts; bounds.ts says how few is possible);
+//   4. preferred leaders within ±1 of the mean by reordering replicas only (leaders.ts);
+//   5. with sizes, bytes: they only decide which replica moves where (candidates.ts, required.ts).
+import { balanceReplicas } from './balance.ts'
+import { leaderMoveLowerBound, moveLowerBound } from './bounds.ts'
+import { assertFeasible } from './feasibility.ts'
+import { balanceLeaders } from './leaders.ts'
+import { buildModel, type Model, REASON_BITS } from './model.ts'
+import { moveRequired } from './required.ts'
+import { computeTargets, type Targets } from './targets.ts'
+import type {
+  BrokerSummary,
+  ChangeReason,
+  PartitionChange,
+  RebalanceBroker,
+  RebalanceInput,
+  RebalanceOptions,
+  RebalanceReport,
+  RebalanceWarning,
+} from './types.ts'
+
+const REASONS = Object.keys(REASON_BITS) as ChangeReason[]
+
+interface Before {
+  count: Int32Array
+  leaders: Int32Array
+  load: Float64Array
+}
+
+function outside(m: Model, values: Int32Array, lo: Int32Array, hi: Int32Array): number[] {
+  return m.kept.filter((b) => values[b]! < lo[b]! || values[b]! > hi[b]!)
+}
+
+function balanceWarnings(m: Model, t: Targets): RebalanceWarning[] {
+  const out: RebalanceWarning[] = []
+  const replicas = outside(m, m.count, t.replicaLo, t.replicaHi)
+  if (replicas.length > 0) {
+    out.push({
+      code: 'ReplicasNotBalanced',
+      message: `broker(s) ${replicas.map((b) => `${m.ids[b]} (${m.count[b]}, target ${t.replicaLo[b]}–${t.replicaHi[b]})`).join(', ')} are outside their replica target: no valid move was left (too few brokers or racks for these partitions)`,
+      details: { brokers: replicas.map((b) => m.ids[b]) },
+    })
+  }
+  const leaders = outside(m, m.leaders, t.leaderLo, t.leaderHi)
+  if (leaders.length > 0) {
+    out.push({
+      code: 'LeadersNotBalanced',
+      message: `broker(s) ${leaders.map((b) => `${m.ids[b]} (${m.leaders[b]}, target ${t.leaderLo[b]}–${t.leaderHi[b]})`).join(', ')} are outside their leader target: they do not hold replicas of enough partitions to lead`,
+      details: { brokers: leaders.map((b) => m.ids[b]) },
+    })
+  }
+  return out
+}
+
+function brokerSummaries(m: Model, t: Targets, before: Before): BrokerSummary[] {
+  return m.ids.map((id, b) => ({
+    id,
+    rack: m.rack[b]! >= 0 ? m.racks[m.rack[b]!]! : null,
+    role: m.role[b]!,
+    replicas: { before: before.count[b]!, after: m.count[b]!, target: [t.replicaLo[b]!, t.replicaHi[b]!] },
+    leaders: { before: before.leaders[b]!, after: m.leaders[b]!, target: [t.leaderLo[b]!, t.leaderHi[b]!] },
+    ...(m.sized ? { bytes: { before: before.load[b]!, after: m.load[b]! } } : {}),
+  }))
+}
+
+function report(m: Model, t: Targets, before: Before, lowerBound: RebalanceReport['lowerBound']) {
+  const changes: PartitionChange[] = []
+  let moves = 0
+  let leaderMoves = 0
+  let bytesMoved = 0
+  for (let p = 0; p < m.rep.length; p++) {
+    const was = m.before[p]!
+    const now = m.rep[p]!
+    if (was.every((b, i) => now[i] === b)) continue
+    const added = now.filter((b) => !was.includes(b)).length
+    moves += added
+    bytesMoved += added * m.bytes[p]!
+    if (now[0] !== was[0]) leaderMoves++
+    changes.push({
+      topic: m.topic[p]!,
+      partition: m.partition[p]!,
+      before: was.map((b) => m.ids[b]!),
+      after: now.map((b) => m.ids[b]!),
+      reasons: REASONS.filter((r) => (m.reasons[p]! & REASON_BITS[r]) !== 0),
+    })
+  }
+  const json = (side: 'before' | 'after') => ({
+    version: 1 as const,
+    partitions: changes.map((c) => ({ topic: c.topic, partition: c.partition, replicas: c[side] })),
+  })
+  return {
+    moves,
+    leaderMoves,
+    bytesMoved: m.sized ? bytesMoved : null,
+    plan: json('after'),
+    rollback: json('before'),
+    changes,
+    brokers: brokerSummaries(m, t, before),
+    balanced: {
+      replicas: outside(m, m.count, t.replicaLo, t.replicaHi).length === 0,
+      leaders: outside(m, m.leaders, t.leaderLo, t.leaderHi).length === 0,
+    },
+    lowerBound,
+  }
+}
+
+/**
+ * Plans a reassignment. Throws AutopilotError: AP_ERR_INPUT for bad input (naming the field), AP_ERR_UNSAFE
+ * when no valid plan exists (`details.reason`: ReplicationFactorExceedsBrokers, RacksCannotHoldReplicas,
+ * NoBrokerLeft).
+ */
+export function planReassignment(input: RebalanceInput, options: RebalanceOptions = {}): RebalanceReport {
+  const m = buildModel(input, options)
+  assertFeasible(m)
+  const { targets: t, warnings } = computeTargets(m)
+  const before: Before = {
+    count: Int32Array.from(m.count),
+    leaders: Int32Array.from(m.leaders),
+    load: Float64Array.from(m.load),
+  }
+  const lowerBound = { moves: moveLowerBound(m, t), leaderMoves: leaderMoveLowerBound(m, t) }
+  moveRequired(m, t)
+  const balance = options.balance !== false
+  if (balance) {
+    balanceReplicas(m, t)
+    balanceLeaders(m, t)
+  }
+  return {
+    ...report(m, t, before, lowerBound),
+    warnings: [...m.warnings, ...warnings, ...(balance ? balanceWarnings(m, t) : [])],
+  }
+}
+
+/**
+ * Add brokers: they join the broker set (an id already listed keeps its listed rack) and take replicas until
+ * the cluster is balanced.
+ */
+export function planAddBrokers(
+  input: RebalanceInput,
+  added: RebalanceBroker[],
+  options: Omit<RebalanceOptions, 'remove'> = {},
+): RebalanceReport {
+  const listed = new Set(input.brokers.map((b) => b.id))
+  const brokers = [...input.brokers, ...added.filter((b) => !listed.has(b.id))]
+  return planReassignment({ ...input, brokers }, options)
+}
+
+/** Remove brokers: every replica leaves them (refused when the rest cannot hold the RF), then balance. */
+export function planRemoveBrokers(
+  input: RebalanceInput,
+  removed: number[],
+  options: Omit<RebalanceOptions, 'remove'> = {},
+): RebalanceReport {
+  return planReassignment(input, { ...options, remove: removed })
+}
+
+/**
+ * Heal: replicas on offline/fenced brokers move to healthy ones, `prefer` (a replacement broker) first, so
+ * under-replicated partitions can return to zero. `balance: false` moves only those replicas.
+ */
+export function planHeal(
+  input: RebalanceInput,
+  heal: { offline: number[]; prefer?: number[]; balance?: boolean; rackAware?: boolean },
+): RebalanceReport {
+  return planReassignment(input, heal)
+}
