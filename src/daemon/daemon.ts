@@ -1,0 +1,315 @@
+// The composition root of `autopilot run`: config in, a running daemon out. It wires the journal, one Kafka
+// admin port and lag monitor per cluster, one target per scaler, the scheduler, leader election when a
+// kubernetes target is used, and the HTTP API. Every outside dependency can be injected (DaemonDeps), so the
+// unit tests run the whole daemon on a fake clock, a fake Kafka port and fake targets.
+import { isAbsolute, resolve } from 'node:path'
+import type { KubeConfig } from '@kubernetes/client-node'
+import type { FastifyInstance } from 'fastify'
+import { Registry } from 'prom-client'
+import { registerDaemonMetrics } from '../api/daemon-metrics.ts'
+import { buildApi } from '../api/server.ts'
+import { daemonSettings, type ServerConfig } from '../config/daemon.ts'
+import type { AutopilotConfig, ScalerConfig } from '../config/schema.ts'
+import { AutopilotError, describeCause } from '../errors.ts'
+import { createTarget } from '../executor/registry.ts'
+import type { ScaleTarget, TargetDeps } from '../executor/target.ts'
+import type { Journal } from '../journal/journal.ts'
+import { SqliteJournal } from '../journal/sqlite-journal.ts'
+import type { AdminPortOptions, KafkaAdminPort } from '../kafka/port.ts'
+import { LagMonitor } from '../monitor/lag-monitor.ts'
+import { type DaemonClock, systemClock } from './clock.ts'
+import { ClusterLoop } from './cluster-loop.ts'
+import { planClusters } from './clusters.ts'
+import { mergedLagSource } from './lag-source.ts'
+import {
+  type Elector,
+  electedLeadership,
+  electionIdentity,
+  leaseNamespace,
+  needsElection,
+  standalone,
+  watchElector,
+} from './leadership.ts'
+import { ScalerController } from './scaler-controller.ts'
+import { restoreState } from './scaler-state.ts'
+import { Scheduler } from './scheduler.ts'
+import type { Readiness, ScalerStatus } from './status.ts'
+
+/** How long stop() waits for a scale in flight to end after aborting it. */
+const STOP_ACTIONS_MS = 15_000
+
+export interface DaemonDeps {
+  clock?: DaemonClock
+  /** For the first-run jitter; [0, 1). */
+  random?: () => number
+  /** Relative paths in the config (journal.path) resolve from here: the config file's folder. Default cwd. */
+  baseDir?: string
+  /** A ready journal (tests: ':memory:'); the daemon then does not close it. */
+  journal?: Journal
+  openAdminPort?: (options: AdminPortOptions) => KafkaAdminPort | Promise<KafkaAdminPort>
+  createTarget?: (scaler: ScalerConfig, deps: TargetDeps) => ScaleTarget
+  kubeConfig?: KubeConfig
+  /** A leader elector (tests); by default a Lease elector when any scaler has a kubernetes target. */
+  elector?: Elector
+  env?: NodeJS.ProcessEnv
+  /** Decide and journal, but only dry-run the scales. */
+  dryRun?: boolean
+  /** Overrides of the config's server section (CLI flags). */
+  server?: Partial<ServerConfig>
+  log?: (line: string) => void
+}
+
+export interface Daemon {
+  readonly app: FastifyInstance
+  readonly journal: Journal
+  readonly controllers: readonly ScalerController[]
+  readonly loops: readonly ClusterLoop[]
+  /** Starts the cluster loops (jittered) and leader election. */
+  start(): void
+  /** Binds the HTTP API to the configured address; returns its URL. */
+  listen(): Promise<string>
+  /** One tick of every cluster now, outside the schedule. */
+  runOnce(): Promise<void>
+  readiness(): Readiness
+  scalers(): ScalerStatus[]
+  /** Stops the loops, aborts a scale in flight, closes the API, targets (onExit), Kafka ports and journal. */
+  stop(): Promise<void>
+}
+
+export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {}): Promise<Daemon> {
+  const clock = deps.clock ?? systemClock
+  const env = deps.env ?? process.env
+  const log = deps.log ?? (() => {})
+  const settings = daemonSettings(config)
+  const server = { ...settings.server, ...deps.server }
+  if (config.scalers.length === 0) {
+    throw new AutopilotError('AP_ERR_CONFIG', 'the configuration defines no scalers', {
+      field: 'scalers',
+      hint: 'add at least one scaler; `autopilot validate -c FILE` checks the file',
+    })
+  }
+  const plans = planClusters(config.scalers, env)
+
+  const cleanup: Array<() => Promise<unknown> | unknown> = []
+  const closeAll = async () => {
+    for (const close of cleanup.splice(0).reverse()) {
+      try {
+        await close()
+      } catch (err) {
+        log(`shutdown: ${describeCause(err)}`)
+      }
+    }
+  }
+  try {
+    const journal = deps.journal ?? openJournal(settings.journal, deps.baseDir, clock)
+    if (!deps.journal) cleanup.push(() => journal.close())
+    const registry = new Registry()
+    const metrics = registerDaemonMetrics(registry)
+
+    let elector = deps.elector
+    let kubeConfig = deps.kubeConfig
+    if (needsElection(config) && !elector) {
+      const k8s = await import('@kubernetes/client-node')
+      const { LeaderElector } = await import('../executor/leader-election.ts')
+      if (!kubeConfig) {
+        kubeConfig = new k8s.KubeConfig()
+        kubeConfig.loadFromDefault()
+      }
+      elector = new LeaderElector({
+        kubeConfig,
+        namespace: leaseNamespace(config, settings.leaderElection, env),
+        name: settings.leaderElection.leaseName,
+        identity: electionIdentity(env),
+        clock,
+      })
+    }
+    const leadership = elector ? electedLeadership(elector) : standalone
+    if (elector) watchElector(elector, { journal, metrics, now: () => clock.now(), log })
+
+    const actions = new AbortController()
+    const build = deps.createTarget ?? ((s: ScalerConfig, d: TargetDeps) => createTarget(s.target, d))
+    const targets: ScaleTarget[] = []
+    cleanup.push(() => Promise.allSettled(targets.map((t) => t.close())))
+    const controllers = config.scalers.map((s, i) => {
+      const target = build(s, {
+        field: `scalers[${i}].target`,
+        label: s.name,
+        ...(kubeConfig ? { kubeConfig } : {}),
+        ...(elector ? { leader: elector } : {}),
+      })
+      targets.push(target)
+      const restored = restoreState(journal, s.name, clock.now())
+      if (restored.restored) {
+        journal.append({
+          at: clock.now(),
+          kind: 'event',
+          scaler: s.name,
+          target: target.name,
+          reason: 'StateRestored',
+          message: `state saved at ${new Date(restored.savedAt ?? 0).toISOString()} restored`,
+          inputs: { savedAt: restored.savedAt },
+        })
+      }
+      const plan = plans.find((p) => p.scalers.includes(i))!
+      return new ScalerController({
+        config: s,
+        cluster: plan.label,
+        target,
+        journal,
+        clock,
+        metrics,
+        leadership,
+        dryRun: deps.dryRun ?? false,
+        actionSignal: actions.signal,
+        initialState: restored.state,
+        log,
+      })
+    })
+
+    const open = deps.openAdminPort ?? (await import('../kafka/index.ts')).createAdminPort
+    const loops: ClusterLoop[] = []
+    for (const plan of plans) {
+      const port = await open({ ...plan.connection })
+      cleanup.push(() => port.close())
+      const monitor = new LagMonitor(port, { ...plan.monitor, now: () => clock.now() })
+      const mine = plan.scalers.map((i) => controllers[i]!)
+      loops.push(new ClusterLoop({ plan, monitor, controllers: mine, clock, journal, metrics, log }))
+    }
+
+    const readiness = (): Readiness => {
+      const clusters = loops.map((l) => l.status())
+      return {
+        ready: clusters.every((c) => c.ready),
+        role: leadership.role(),
+        leader: leadership.leader(),
+        clusters,
+      }
+    }
+    const scalers = () => controllers.map((c) => c.status())
+    const minInterval = Math.min(...plans.map((p) => p.intervalMs))
+    const app = await buildApi({
+      registry,
+      lag: mergedLagSource(loops.map((l) => l.collector)),
+      staleAfterMs: 3 * Math.max(minInterval, 5_000),
+      now: () => clock.now(),
+      readiness,
+      scalers,
+      role: () => leadership.role(),
+      journal,
+    })
+    cleanup.push(() => app.close())
+
+    const scheduler = new Scheduler({
+      clock,
+      ...(deps.random ? { random: deps.random } : {}),
+      onRun: (id, ms, error) => {
+        if (error) log(`${id}: tick failed after ${ms} ms: ${describeCause(error)}`)
+      },
+      onSkip: (id) => metrics.tickSkipped(id),
+    })
+    const election = new AbortController()
+    let electing: Promise<void> | null = null
+    let started = false
+    let stopping: Promise<void> | null = null
+
+    const stop = async () => {
+      // 1. no new ticks; the tick in progress is aborted and awaited
+      await scheduler.stop()
+      // 2. the scale in flight stops waiting (a process scale-down still finishes in the background)
+      actions.abort(new Error('autopilot is stopping'))
+      const inFlight = controllers.flatMap((c) => (c.action ? [c.action] : []))
+      if (inFlight.length > 0) {
+        log(`waiting for ${inFlight.length} scale action(s) to end`)
+        await Promise.race([Promise.all(inFlight), clock.sleep(STOP_ACTIONS_MS)])
+      }
+      // 3. leader election: give the lease up so another replica takes over at once
+      election.abort()
+      await electing
+      if (started) {
+        journal.append({
+          at: clock.now(),
+          kind: 'event',
+          reason: 'DaemonStopped',
+          message: 'autopilot run stopped',
+        })
+      }
+      // 4. HTTP API, targets (process replicas stop or stay as onExit says), Kafka ports, journal
+      await closeAll()
+    }
+
+    return {
+      app,
+      journal,
+      controllers,
+      loops,
+      start() {
+        if (started || stopping) return
+        started = true
+        journal.append({
+          at: clock.now(),
+          kind: 'event',
+          reason: 'DaemonStarted',
+          message: `autopilot run started: ${controllers.length} scaler(s) on ${loops.length} cluster(s)${deps.dryRun ? ', dry run' : ''}`,
+          inputs: {
+            scalers: controllers.map((c) => c.name),
+            clusters: loops.map((l) => l.plan.label),
+            dryRun: deps.dryRun ?? false,
+            identity: elector?.identity ?? null,
+          },
+        })
+        if (elector)
+          electing = elector
+            .run(election.signal)
+            .catch((err) => log(`leader election stopped: ${describeCause(err)}`))
+        for (const loop of loops) {
+          scheduler.schedule({
+            id: loop.plan.label,
+            intervalMs: loop.plan.intervalMs,
+            run: (signal) => loop.tick(signal),
+          })
+        }
+      },
+      async listen() {
+        try {
+          return await app.listen({ host: server.host, port: server.port })
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code
+          throw new AutopilotError(
+            'AP_ERR_CONFIG',
+            `cannot listen on ${server.host}:${server.port}: ${code ?? describeCause(err)}`,
+            {
+              field: code === 'EADDRINUSE' ? 'server.port' : 'server.host',
+              cause: err,
+            },
+          )
+        }
+      },
+      async runOnce() {
+        await Promise.all(loops.map((l) => l.tick(scheduler.signal)))
+      },
+      readiness,
+      scalers,
+      stop() {
+        stopping ??= stop()
+        return stopping
+      },
+    }
+  } catch (err) {
+    await closeAll()
+    throw err
+  }
+}
+
+function openJournal(
+  settings: ReturnType<typeof daemonSettings>['journal'],
+  baseDir: string | undefined,
+  clock: DaemonClock,
+): Journal {
+  const path = isAbsolute(settings.path) ? settings.path : resolve(baseDir ?? process.cwd(), settings.path)
+  return new SqliteJournal({
+    path,
+    retentionDays: settings.retentionDays,
+    maxEntries: settings.maxEntries,
+    now: () => clock.now(),
+  })
+}
