@@ -1,9 +1,11 @@
 import type { Command } from 'commander'
 import { registerAudit } from './audit.ts'
+import { registerDecisions } from './decisions.ts'
 import { registerDemo } from './demo.ts'
 import { registerExporter } from './exporter.ts'
 import { registerLag } from './lag.ts'
 import { registerPlan } from './plan.ts'
+import { registerRun } from './run.ts'
 import { registerStack } from './stack.ts'
 import { registerValidate } from './validate.ts'
 import { registerVerify } from './verify.ts'
@@ -20,4 +22,6 @@ export const commands: Array<(program: Command) => void> = [
   registerAudit,
   registerPlan,
   registerVerify,
+  registerRun,
+  registerDecisions,
 ]
