@@ -54,7 +54,7 @@ export function createAdminPort(options: AdminPortOptions): KafkaAdminPort {
     listGroups: () => listGroups(session, cache),
     describeGroups: (groupIds) => describeGroups(session, coordinators, groupIds),
     committedOffsets: (groups) => committedOffsets(session, cache, coordinators, groups),
-    partitionOffsets: (partitions) => partitionOffsets(session, cache, partitions),
+    partitionOffsets: (partitions, opts) => partitionOffsets(session, cache, partitions, opts),
     probeRecords: (positions) => probeRecords(session, cache, positions, probeBytes),
     createTopic: (opts) => createTopic(session, cache, opts),
     deleteTopics: (topics) => deleteTopics(session, cache, topics),

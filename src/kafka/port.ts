@@ -93,13 +93,29 @@ export interface GroupOffsets {
 }
 
 export interface PartitionOffsets extends TopicPartition {
+  /** -1 when not asked for (see OffsetKind) or when the partition failed. */
   logStartOffset: number
-  /** High watermark (read_uncommitted end). */
+  /** High watermark (read_uncommitted end); -1 when not asked for or failed. */
   logEndOffset: number
-  /** Last stable offset (read_committed end); equals logEndOffset when no transaction is open. */
+  /**
+   * Last stable offset (read_committed end); equals logEndOffset when no transaction is open. -1 when not asked
+   * for or failed.
+   */
   lastStableOffset: number
   /** Set when this partition could not be read (no leader, leader unreachable); offsets are then -1. */
   error: string | null
+}
+
+/**
+ * Which offsets partitionOffsets reads; each kind costs one ListOffsets per leader (a partition may appear only
+ * once per request, and isolation is per request): 'earliest' → log start, 'latest' → high watermark,
+ * 'stable' → last stable offset.
+ */
+export type OffsetKind = 'earliest' | 'latest' | 'stable'
+
+export interface PartitionOffsetsOptions {
+  /** Default: all three. Offsets of kinds not asked for are -1 (with error null). */
+  kinds?: readonly OffsetKind[]
 }
 
 /** What the record at a given offset looks like, as far as lag-in-time needs it. */
@@ -139,8 +155,14 @@ export interface KafkaAdminPort {
   describeGroups(groupIds: string[]): Promise<GroupDescription[]>
   /** Committed offsets for many groups: one OffsetFetch per group coordinator (KIP-709 multi-group form). */
   committedOffsets(groups: Array<{ groupId: string; topics?: string[] }>): Promise<GroupOffsets[]>
-  /** Log-start, high-watermark and last-stable offsets, batched into one ListOffsets round per leader. */
-  partitionOffsets(partitions: TopicPartition[]): Promise<PartitionOffsets[]>
+  /**
+   * Log-start, high-watermark and last-stable offsets (or only the kinds asked for), batched: one ListOffsets per
+   * leader and kind, sent together.
+   */
+  partitionOffsets(
+    partitions: TopicPartition[],
+    options?: PartitionOffsetsOptions,
+  ): Promise<PartitionOffsets[]>
   /** Timestamp of the first data record at each given offset, batched into one Fetch per leader. */
   probeRecords(positions: Array<TopicPartition & { offset: number }>): Promise<RecordProbe[]>
   createTopic(options: {

@@ -1,11 +1,23 @@
 // Reads consumer lag from Kafka into snapshots. The I/O half of lag monitoring; the maths is in
 // src/analyzer/lag/. One poll sends, whatever the number of groups:
 //   ListGroups · DescribeGroups (all groups at once) · OffsetFetch (all groups at once) · Metadata ·
-//   ListOffsets (all partitions at once) · Fetch (record probes, lagging positions only, cached).
+//   ListOffsets (high watermarks of all partitions at once) · Fetch (record probes at lagging positions, and
+//   the log start / last stable offset of lagging partitions from the same answers).
 // The port batches each call per broker / coordinator; this module never loops per group or partition.
+// Per broker that is one ListOffsets and at most one Fetch in the common case. Extra, only when needed: log
+// starts of partitions without a commit under `earliest` (one more ListOffsets per leader, same round), log
+// starts of every partition with allTopicOffsets (the exporter: two ListOffsets per broker), a commit below
+// the log start (the port's out-of-range round), a probe left unanswered once the log starts are known.
 
+import {
+  applyProbeMarks,
+  logStartNeeded,
+  missingProbes,
+  planReads,
+  withLogStarts,
+} from '../analyzer/lag/reads.ts'
 import { groupTopics, groupTouchesTopics } from '../analyzer/lag/select.ts'
-import { buildLagSnapshot, planProbes } from '../analyzer/lag/snapshot.ts'
+import { buildLagSnapshot } from '../analyzer/lag/snapshot.ts'
 import type {
   GroupInput,
   LagInputs,
@@ -115,19 +127,18 @@ export class LagMonitor {
     const partitions: TopicPartition[] = topics.flatMap((t) =>
       t.partitions.map((partition) => ({ topic: t.topic, partition })),
     )
-    const offsets: PartitionOffsets[] =
-      partitions.length === 0 ? [] : await this.#port.partitionOffsets(partitions)
+    const base = { groups, topics, policy, ...(topicFilter.length > 0 ? { topicFilter } : {}) }
+    const offsets = await this.#logOffsets(partitions, logStartNeeded(base))
     const at = now()
 
-    const inputs: LagInputs = {
-      groups,
-      topics,
-      offsets,
-      policy,
-      ...(topicFilter.length > 0 ? { topicFilter } : {}),
-    }
-    const positions = planProbes(inputs, this.#previous)
-    const probes = positions.length === 0 ? [] : await this.#probe(positions)
+    let inputs: LagInputs = { ...base, offsets }
+    const plan = planReads(inputs, this.#previous)
+    const asked = [...plan.probes, ...plan.marks]
+    const answered = applyProbeMarks(offsets, asked.length === 0 ? [] : await this.#probe(asked))
+    inputs = { ...inputs, offsets: answered.offsets }
+    let probes = answered.probes
+    const missing = missingProbes(inputs, this.#previous, [...asked, ...probes])
+    if (missing.length > 0) probes = [...probes, ...applyProbeMarks([], await this.#probe(missing)).probes]
     return buildLagSnapshot({
       inputs,
       probes,
@@ -135,6 +146,22 @@ export class LagMonitor {
       now: at,
       ...(this.#options.maxSamples === undefined ? {} : { maxSamples: this.#options.maxSamples }),
     })
+  }
+
+  /**
+   * High watermarks of every partition (one ListOffsets per leader); log starts only where needed, in a second
+   * ListOffsets per leader sent at the same time. With allTopicOffsets every log start is read (exporter:
+   * kafka_topic_partition_oldest_offset), so two per leader.
+   */
+  async #logOffsets(partitions: TopicPartition[], needStart: TopicPartition[]): Promise<PartitionOffsets[]> {
+    if (partitions.length === 0) return []
+    if (this.#options.allTopicOffsets)
+      return this.#port.partitionOffsets(partitions, { kinds: ['earliest', 'latest'] })
+    const [ends, starts] = await Promise.all([
+      this.#port.partitionOffsets(partitions, { kinds: ['latest'] }),
+      needStart.length === 0 ? [] : this.#port.partitionOffsets(needStart, { kinds: ['earliest'] }),
+    ])
+    return withLogStarts(ends, starts)
   }
 
   #selectGroups(listings: GroupListing[]): GroupListing[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { indexListOffsets, mergeOffsets } from '../../src/kafka/offsets.ts'
+import { indexListOffsets, mergeOffsets, offsetKinds } from '../../src/kafka/offsets.ts'
 
 const tp = { topic: 't', partition: 0 }
 
@@ -25,7 +25,7 @@ describe('indexListOffsets', () => {
 })
 
 describe('mergeOffsets', () => {
-  type Answer = { offset: number; error: string | null } | undefined
+  type Answer = { offset: number; error: string | null } | undefined | null
   const ok = (offset: number): Answer => ({ offset, error: null })
   const rows: Array<{ name: string; args: [Answer, Answer, Answer]; expected: object }> = [
     {
@@ -39,6 +39,16 @@ describe('mergeOffsets', () => {
       expected: { logStartOffset: -1, logEndOffset: -1, lastStableOffset: -1, error: 'OFFSET_NOT_AVAILABLE' },
     },
     {
+      name: 'only the high watermark asked: the rest -1, no error',
+      args: [ok(100), null, null],
+      expected: { logStartOffset: -1, logEndOffset: 100, lastStableOffset: -1, error: null },
+    },
+    {
+      name: 'a kind not asked cannot fail the partition; an asked one missing does',
+      args: [ok(100), undefined, null],
+      expected: { logEndOffset: -1, error: 'MISSING_IN_RESPONSE' },
+    },
+    {
       name: 'a partition missing from an answer',
       args: [ok(100), undefined, ok(90)],
       expected: { error: 'MISSING_IN_RESPONSE', logEndOffset: -1 },
@@ -47,6 +57,26 @@ describe('mergeOffsets', () => {
   for (const row of rows) {
     it(row.name, () => {
       expect(mergeOffsets(tp, ...row.args)).toMatchObject({ ...tp, ...row.expected })
+    })
+  }
+})
+
+describe('offsetKinds', () => {
+  it('defaults to all three and deduplicates', () => {
+    expect([...offsetKinds(undefined)]).toEqual(['earliest', 'latest', 'stable'])
+    expect([...offsetKinds({ kinds: ['latest', 'latest'] })]).toEqual(['latest'])
+  })
+
+  const bad: Array<{ name: string; kinds: unknown; field: string }> = [
+    { name: 'empty', kinds: [], field: 'options.kinds' },
+    { name: 'not an array', kinds: 'latest', field: 'options.kinds' },
+    { name: 'unknown kind', kinds: ['latest', 'newest'], field: 'options.kinds[1]' },
+  ]
+  for (const row of bad) {
+    it(`rejects ${row.name}, naming the field`, () => {
+      expect(() => offsetKinds({ kinds: row.kinds as never })).toThrow(
+        expect.objectContaining({ code: 'AP_ERR_INPUT', field: row.field }),
+      )
     })
   }
 })

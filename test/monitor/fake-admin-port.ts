@@ -10,7 +10,9 @@ import type {
   GroupOffsets,
   GroupState,
   KafkaAdminPort,
+  OffsetKind,
   PartitionOffsets,
+  PartitionOffsetsOptions,
   RecordProbe,
   TopicPartition,
 } from '../../src/kafka/port.ts'
@@ -42,6 +44,10 @@ export class FakeAdminPort implements KafkaAdminPort {
   readonly topics = new Map<string, FakePartition[]>()
   readonly groups = new Map<string, FakeGroup>()
   readonly calls: Record<string, number> = {}
+  /** The offset kinds of each partitionOffsets call, with the partitions asked (`topic/partition`). */
+  readonly offsetReads: Array<{ kinds: OffsetKind[]; partitions: string[] }> = []
+  /** The positions of each probeRecords call (`topic/partition@offset`). */
+  readonly probeReads: string[][] = []
   failProbes: string | null = null
   failEverything: Error | null = null
 
@@ -152,8 +158,14 @@ export class FakeAdminPort implements KafkaAdminPort {
     })
   }
 
-  async partitionOffsets(partitions: TopicPartition[]): Promise<PartitionOffsets[]> {
+  async partitionOffsets(
+    partitions: TopicPartition[],
+    options?: PartitionOffsetsOptions,
+  ): Promise<PartitionOffsets[]> {
     this.#count('partitionOffsets')
+    const kinds = [...(options?.kinds ?? ['earliest', 'latest', 'stable'])]
+    this.offsetReads.push({ kinds, partitions: partitions.map((p) => `${p.topic}/${p.partition}`) })
+    const asked = (kind: OffsetKind, value: number) => (kinds.includes(kind) ? value : -1)
     return partitions.map(({ topic, partition }) => {
       const p = this.topics.get(topic)?.[partition]
       if (!p || p.leader < 0) {
@@ -170,24 +182,28 @@ export class FakeAdminPort implements KafkaAdminPort {
       return {
         topic,
         partition,
-        logStartOffset: p.logStart,
-        logEndOffset: end,
-        lastStableOffset: p.lso ?? end,
+        logStartOffset: asked('earliest', p.logStart),
+        logEndOffset: asked('latest', end),
+        lastStableOffset: asked('stable', p.lso ?? end),
         error: null,
       }
     })
   }
 
+  /** Like the real port: the first data record at or after the offset, and the partition's marks. */
   async probeRecords(positions: Array<TopicPartition & { offset: number }>): Promise<RecordProbe[]> {
     this.#count('probeRecords')
+    this.probeReads.push(positions.map((p) => `${p.topic}/${p.partition}@${p.offset}`))
     return positions.map((pos) => {
       if (this.failProbes) return { ...pos, timestamp: null, firstDataOffset: null, error: this.failProbes }
       const p = this.#partition(pos.topic, pos.partition)
-      for (let o = Math.max(pos.offset, p.logStart); o < p.records.length; o++) {
+      const end = p.records.length
+      const marks = { highWatermark: end, lastStableOffset: p.lso ?? end, logStartOffset: p.logStart }
+      for (let o = Math.max(pos.offset, p.logStart); o < end; o++) {
         const r = p.records[o]!
-        if (!r.control) return { ...pos, timestamp: r.timestamp, firstDataOffset: o, error: null }
+        if (!r.control) return { ...pos, ...marks, timestamp: r.timestamp, firstDataOffset: o, error: null }
       }
-      return { ...pos, timestamp: null, firstDataOffset: null, error: null }
+      return { ...pos, ...marks, timestamp: null, firstDataOffset: null, error: null }
     })
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AutopilotError } from '../../src/errors.ts'
-import { LagMonitor } from '../../src/monitor/lag-monitor.ts'
+import type { TopicPartition } from '../../src/kafka/port.ts'
+import { LagMonitor, type LagMonitorOptions } from '../../src/monitor/lag-monitor.ts'
 import { FakeAdminPort } from './fake-admin-port.ts'
 
 const T0 = 1_700_000_000_000
@@ -10,8 +11,7 @@ function clock(start = T0) {
   return { now: () => t, advance: (ms: number) => (t += ms) }
 }
 
-function cluster() {
-  const port = new FakeAdminPort()
+function cluster(port = new FakeAdminPort()) {
   port.addTopic('orders', 3)
   port.addTopic('payments', 1)
   port.addTopic('__consumer_offsets', 2)
@@ -21,7 +21,7 @@ function cluster() {
 }
 
 describe('LagMonitor request budget', () => {
-  it('one call of each kind per poll, whatever the number of groups', async () => {
+  it('one call of each kind per poll, whatever the number of groups; only high watermarks listed', async () => {
     const port = cluster()
     for (let i = 0; i < 300; i++)
       port.addGroup(`g${i}`, { 'orders/0': i % 100, 'orders/1': 50, 'payments/0': 3 })
@@ -35,9 +35,15 @@ describe('LagMonitor request budget', () => {
       partitionOffsets: 1,
       probeRecords: 1,
     })
+    expect(port.offsetReads).toEqual([
+      { kinds: ['latest'], partitions: ['orders/0', 'orders/1', 'orders/2', 'payments/0'] },
+    ])
+    // the log start and last stable offset of lagging partitions come from the probes' Fetch answers
+    const p = snap.groups[0]!.topics[0]!.partitions[0]!
+    expect([p.logStartOffset, p.lastStableOffset, p.logEndOffset]).toEqual([0, 100, 100])
   })
 
-  it('probes only moved positions on the next poll; a stalled set of groups costs no fetch', async () => {
+  it('a stalled group reads no records again: only the marks, at the high watermark', async () => {
     const port = cluster()
     port.addGroup('stalled', { 'orders/0': 10 })
     const c = clock()
@@ -46,10 +52,154 @@ describe('LagMonitor request budget', () => {
     c.advance(5000)
     port.produce('orders', 0, 5, T0 + 1, 1000)
     const snap = await monitor.poll()
-    expect(port.calls.probeRecords).toBe(1)
+    expect(port.probeReads).toEqual([['orders/0@10'], ['orders/0@105']])
     const p = snap.groups[0]!.topics[0]!.partitions[0]!
-    expect([p.lag, p.lagSecondsSource, p.lagSeconds]).toEqual([95, 'probe', 95])
+    expect([p.lag, p.lagSecondsSource, p.lagSeconds, p.logStartOffset]).toEqual([95, 'probe', 95, 0])
   })
+
+  const budgetRows: Array<{
+    name: string
+    options?: LagMonitorOptions
+    setup: (port: FakeAdminPort) => void
+    kinds: string[][]
+  }> = [
+    {
+      name: 'caught-up groups only: one ListOffsets round, no Fetch',
+      setup: (port) => port.addGroup('g', { 'orders/0': 100, 'orders/1': 100, 'orders/2': 100 }),
+      kinds: [['latest']],
+    },
+    {
+      name: 'no commit under earliest: the log start of those partitions only, in the same round',
+      options: { policy: 'earliest' },
+      setup: (port) => port.addGroup('g', { 'orders/0': 100 }),
+      kinds: [['latest'], ['earliest']],
+    },
+    {
+      name: 'exporter (allTopicOffsets): log start and high watermark of every partition',
+      options: { allTopicOffsets: true },
+      setup: (port) => port.addGroup('g', { 'orders/0': 10 }),
+      kinds: [['earliest', 'latest']],
+    },
+  ]
+  for (const row of budgetRows) {
+    it(row.name, async () => {
+      const port = cluster()
+      row.setup(port)
+      await new LagMonitor(port, row.options).poll()
+      expect(port.offsetReads.map((r) => r.kinds)).toEqual(row.kinds)
+      expect(port.calls.probeRecords ?? 0).toBeLessThanOrEqual(1)
+    })
+  }
+
+  it('no commit under earliest: only the uncommitted partitions have their log start read', async () => {
+    const port = cluster()
+    port.addGroup('g', { 'orders/0': 100 })
+    await new LagMonitor(port, { policy: 'earliest' }).poll()
+    expect(port.offsetReads[1]).toEqual({ kinds: ['earliest'], partitions: ['orders/1', 'orders/2'] })
+  })
+})
+
+/** The same fake, but every partitionOffsets call reads all three kinds: what a snapshot cost before. */
+class FullReadPort extends FakeAdminPort {
+  override partitionOffsets(partitions: TopicPartition[]) {
+    return super.partitionOffsets(partitions)
+  }
+}
+
+describe('LagMonitor: the budget reads give the same lag as reading every offset', () => {
+  const scenarios: Array<{
+    name: string
+    options?: LagMonitorOptions
+    setup: (port: FakeAdminPort) => void
+    /** Between the two polls. */
+    change?: (port: FakeAdminPort) => void
+  }> = [
+    {
+      name: 'lagging, caught up, above the end',
+      setup: (port) => port.addGroup('g', { 'orders/0': 40, 'orders/1': 100, 'orders/2': 500 }),
+    },
+    {
+      name: 'no commit under earliest, with retention',
+      options: { policy: 'earliest' },
+      setup: (port) => {
+        port.topics.get('orders')![1]!.logStart = 30
+        port.addGroup('g', { 'orders/0': 40 })
+      },
+    },
+    {
+      name: 'commit below the log start, then the log start moves again while stalled',
+      setup: (port) => {
+        port.topics.get('orders')![0]!.logStart = 50
+        port.addGroup('g', { 'orders/0': 10, 'orders/1': 60 })
+      },
+      change: (port) => {
+        port.topics.get('orders')![0]!.logStart = 70
+      },
+    },
+    {
+      name: 'open transaction: lagging before and inside it',
+      setup: (port) => {
+        port.topics.get('orders')![0]!.lso = 80
+        port.topics.get('orders')![1]!.lso = 80
+        port.addGroup('g', { 'orders/0': 40, 'orders/1': 90 })
+      },
+    },
+    {
+      name: 'only transaction markers left, and a group inside a committed transaction',
+      setup: (port) => {
+        port.marker('payments', 0, T0)
+        port.addGroup('done', { 'payments/0': 10 })
+        port.addGroup('mid', { 'payments/0': 5 })
+      },
+    },
+    {
+      name: 'stalled groups with records produced between the polls',
+      setup: (port) => port.addGroup('g', { 'orders/0': 10, 'orders/1': 100 }),
+      change: (port) => port.produce('orders', 1, 3, T0 + 1000, 10),
+    },
+    {
+      name: 'exporter mode',
+      options: { allTopicOffsets: true, policy: 'earliest' },
+      setup: (port) => port.addGroup('g', { 'orders/0': 10 }),
+    },
+  ]
+  for (const sc of scenarios) {
+    it(sc.name, async () => {
+      const budget = cluster()
+      const full = cluster(new FullReadPort())
+      const c = clock()
+      const monitors = [budget, full].map((port) => {
+        sc.setup(port)
+        return new LagMonitor(port, { ...sc.options, now: c.now })
+      })
+      for (let poll = 0; poll < 2; poll++) {
+        if (poll === 1) {
+          c.advance(5000)
+          for (const port of [budget, full]) sc.change?.(port)
+        }
+        const [ours, reference] = await Promise.all(monitors.map((m) => m.poll()))
+        // Caught-up rows: neither the log start nor the last stable offset is read (lag 0 whatever they are).
+        const unread = new Set<string>()
+        for (const g of ours!.groups)
+          for (const t of g.topics)
+            for (const p of t.partitions)
+              if (p.logStartOffset === null) {
+                expect([p.lag, p.lagSecondsSource]).toEqual([0, 'caught-up'])
+                expect(p.committedOffset === null || p.committedOffset >= p.logEndOffset!).toBe(true)
+                unread.add(`${g.group}/${t.topic}/${p.partition}`)
+              }
+        for (const g of reference!.groups)
+          for (const t of g.topics)
+            for (const p of t.partitions)
+              if (unread.has(`${g.group}/${t.topic}/${p.partition}`)) {
+                p.logStartOffset = null
+                p.lastStableOffset = null
+                p.flags = p.flags.filter((f) => f !== 'open-transaction')
+              }
+        expect(ours!.groups, `poll ${poll + 1}`).toEqual(reference!.groups)
+      }
+    })
+  }
 })
 
 describe('LagMonitor selection and errors', () => {

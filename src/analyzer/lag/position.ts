@@ -3,8 +3,10 @@
 import type { OffsetResetPolicy, PartitionFlag } from './types.ts'
 
 export interface LogOffsets {
+  /** -1: not read this poll (the monitor reads it only where the lag needs it). */
   logStartOffset: number
   logEndOffset: number
+  /** -1: not read this poll. */
   lastStableOffset: number
   error: string | null
 }
@@ -27,6 +29,8 @@ export interface Position {
  * - committed below log start (retention): the consumer resets to the log start on its next fetch, so lag is
  *   end − start and the gap is reported as recordsLost (KEDA: end − committed, overstated);
  * - committed above log end (truncation, recreated topic): lag 0 and flagged (KEDA: negative, summed as is).
+ * An unknown log start (-1, not read) is taken to be at or below the commit: a commit below it is seen once the
+ * log start is known (the monitor reads it for every lagging partition). Without a commit, `earliest` needs it.
  */
 export function resolvePosition(
   committed: number | null,
@@ -35,17 +39,22 @@ export function resolvePosition(
 ): Position {
   const hasCommit = committed !== null && committed >= 0
   const flags: PartitionFlag[] = hasCommit ? [] : ['no-commit']
-  if (log === undefined || log.error !== null || log.logEndOffset < 0 || log.logStartOffset < 0) {
+  const start = log === undefined || log.logStartOffset < 0 ? null : log.logStartOffset
+  if (
+    log === undefined ||
+    log.error !== null ||
+    log.logEndOffset < 0 ||
+    (!hasCommit && policy === 'earliest' && start === null)
+  ) {
     return { position: null, rawLag: null, recordsLost: 0, flags: [...flags, 'offsets-unavailable'] }
   }
-  const start = log.logStartOffset
-  const end = Math.max(log.logEndOffset, start)
+  const end = Math.max(log.logEndOffset, start ?? 0)
   if (log.lastStableOffset >= 0 && log.lastStableOffset < end) flags.push('open-transaction')
   let position: number
   let recordsLost = 0
   if (!hasCommit) {
-    position = policy === 'earliest' ? start : end
-  } else if (committed < start) {
+    position = policy === 'earliest' && start !== null ? start : end
+  } else if (start !== null && committed < start) {
     position = start
     recordsLost = start - committed
     flags.push('below-log-start')

@@ -1,11 +1,14 @@
 // (offsets, probes, previous snapshot, now) → lag snapshot. Pure: no I/O, no clock.
 //
-// A poll is two steps: `planProbes` says which positions need a record probe (lagging positions that no
-// earlier probe already answered: the first record at an offset never changes, so a stalled group costs no
-// fetch), then `buildLagSnapshot` turns everything into per-partition, per-topic and per-group figures.
+// A poll is two steps: `planReads` (reads.ts) says which positions need a record probe (lagging positions that
+// no earlier probe already answered: the first record at an offset never changes, so a stalled group reads no
+// records again) and which lagging partitions need only their log start and last stable offset, then
+// `buildLagSnapshot` turns everything into per-partition, per-topic and per-group figures. A log start or last
+// stable offset that was not read (-1; caught-up partitions) is null in the snapshot.
 import type { PartitionOffsets, RecordProbe } from '../../kafka/port.ts'
 import { type LogOffsets, resolvePosition } from './position.ts'
 import { maxKnown, offsetRate, sumRates } from './rates.ts'
+import { planReads } from './reads.ts'
 import { lagInTime } from './seconds.ts'
 import { groupPartitions, key } from './select.ts'
 import { addSample, DEFAULT_MAX_SAMPLES } from './time-table.ts'
@@ -21,28 +24,9 @@ import type {
   TopicLag,
 } from './types.ts'
 
-/** Positions to probe this poll, deduplicated across groups, sorted. */
+/** Positions to probe this poll, deduplicated across groups, sorted (planReads without the marks-only reads). */
 export function planProbes(inputs: LagInputs, previous: LagSnapshot | null): ProbePosition[] {
-  const logs = logOffsetsByPartition(inputs.offsets)
-  const cached = probesByPosition(previous?.probes ?? [])
-  const topicPartitions = partitionsByTopic(inputs)
-  const wanted = new Map<string, ProbePosition>()
-  for (const group of inputs.groups) {
-    if (group.error !== null) continue
-    for (const row of groupPartitions(group, topicPartitions, inputs.topicFilter)) {
-      const { position, rawLag } = resolvePosition(
-        row.committed,
-        logs.get(key(row.topic, row.partition)),
-        inputs.policy,
-      )
-      if (position === null || rawLag === null || rawLag <= 0) continue
-      const k = key(row.topic, row.partition, position)
-      if (!cached.has(k)) wanted.set(k, { topic: row.topic, partition: row.partition, offset: position })
-    }
-  }
-  return [...wanted.values()].sort(
-    (a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition || a.offset - b.offset,
-  )
+  return planReads(inputs, previous).probes
 }
 
 export interface BuildLagSnapshotInput {
@@ -188,7 +172,7 @@ function buildPartitionLogs(
       return {
         topic: o.topic,
         partition: o.partition,
-        logStartOffset: ok ? o.logStartOffset : null,
+        logStartOffset: ok && o.logStartOffset >= 0 ? o.logStartOffset : null,
         logEndOffset: ok ? o.logEndOffset : null,
         lastStableOffset: ok && o.lastStableOffset >= 0 ? o.lastStableOffset : null,
         productionRate: ok ? offsetRate(before?.logEndOffset, o.logEndOffset, elapsed) : null,
@@ -206,10 +190,6 @@ function toLogOffsets(log: PartitionLog | undefined): LogOffsets | undefined {
     lastStableOffset: log.lastStableOffset ?? -1,
     error: log.error,
   }
-}
-
-function logOffsetsByPartition(offsets: PartitionOffsets[]): Map<string, LogOffsets> {
-  return new Map(offsets.map((o) => [key(o.topic, o.partition), o]))
 }
 
 function probesByPosition(probes: readonly RecordProbe[]): Map<string, RecordProbe> {

@@ -69,6 +69,38 @@ describe('resolvePosition', () => {
       want: { position: 90, rawLag: 10, recordsLost: 0, flags: ['open-transaction'] },
     },
     {
+      name: 'log start not read (caught up): lag 0, no flag',
+      committed: 100,
+      log: log(-1, 100, -1),
+      want: { position: 100, rawLag: 0, recordsLost: 0, flags: [] },
+    },
+    {
+      name: 'log start not read, lagging: the commit is the position until the log start is known',
+      committed: 40,
+      log: log(-1, 100, -1),
+      want: { position: 40, rawLag: 60, recordsLost: 0, flags: [] },
+    },
+    {
+      name: 'log start not read, above the end: still flagged',
+      committed: 500,
+      log: log(-1, 100, -1),
+      want: { position: 100, rawLag: 0, recordsLost: 0, flags: ['above-log-end'] },
+    },
+    {
+      name: 'no commit under latest needs no log start',
+      committed: null,
+      log: log(-1, 100, -1),
+      policy: 'latest',
+      want: { position: 100, rawLag: 0, recordsLost: 0, flags: ['no-commit'] },
+    },
+    {
+      name: 'no commit under earliest without a log start: unavailable',
+      committed: null,
+      log: log(-1, 100, -1),
+      policy: 'earliest',
+      want: { position: null, rawLag: null, recordsLost: 0, flags: ['no-commit', 'offsets-unavailable'] },
+    },
+    {
       name: 'no leader: unknown, not fatal',
       committed: 40,
       log: { logStartOffset: -1, logEndOffset: -1, lastStableOffset: -1, error: 'LEADER_NOT_AVAILABLE' },
