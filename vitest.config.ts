@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config'
 // global setup starts once (destructive tests start their own).
 export default defineConfig({
   test: {
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
     projects: [
       {
         test: {
