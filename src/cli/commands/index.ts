@@ -6,6 +6,7 @@ import { registerExporter } from './exporter.ts'
 import { registerLag } from './lag.ts'
 import { registerPlan } from './plan.ts'
 import { registerRun } from './run.ts'
+import { registerSimulate } from './simulate.ts'
 import { registerStack } from './stack.ts'
 import { registerValidate } from './validate.ts'
 import { registerVerify } from './verify.ts'
@@ -24,4 +25,5 @@ export const commands: Array<(program: Command) => void> = [
   registerVerify,
   registerRun,
   registerDecisions,
+  registerSimulate,
 ]

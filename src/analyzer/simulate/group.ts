@@ -1,0 +1,215 @@
+// The consumer-group model. Fluid (records are real numbers), stepped every `stepSeconds`:
+//
+// - Partitions receive records as the trace says (trace.ts Production: exact, not stepped).
+// - Replicas are pods: one started at t joins the group at t + startupSeconds. A pod removed before it joined
+//   just disappears; removing one that joined makes it leave the group. Pods cost from start to removal.
+// - Every membership change (join or leave) is a rebalance of the classic, eager protocol, which is what the
+//   sample worker runs (@platformatic/kafka, round-robin assignor): every member stops consuming until
+//   rebalancePauseSeconds after the change. Changes during a pause restart it (the pause ends at the last
+//   change + the pause); changes at the same instant are one rebalance.
+// - Outside pauses, partitions are dealt round-robin over the members (partition p to member p mod m; members
+//   beyond the partition count idle). A member consumes up to throughputPerReplica records/s over its
+//   partitions, shared in proportion to what each has waiting.
+// - Consumers commit what they consumed every commitIntervalSeconds (on one shared clock, half an interval
+//   off the policies' clocks); policies see committed offsets, read metricDelaySeconds late. The run is
+//   judged on what was consumed (true lag), not on what was committed.
+import type { Production } from './trace.ts'
+import type { ModelParams } from './types.ts'
+
+/** What a lag monitor would read: log-end and committed offsets per partition, and lag time (committed). */
+export interface Observation {
+  /** Time of the reading (t − metric delay, not before 0). */
+  at: number
+  logEnd: number[]
+  committed: number[]
+  /** Age of the oldest uncommitted record, max over partitions (what the lag monitor calls lagSeconds). */
+  lagSeconds: number
+}
+
+interface Pod {
+  joinAt: number
+  joined: boolean
+}
+
+const EPS = 1e-9
+
+/**
+ * Consumes what `members` members can in [from, to) with `activeSeconds` of that interval unpaused: each
+ * member's capacity shared over its round-robin partitions in proportion to what they have waiting. Returns
+ * the new consumed positions (the input is not changed).
+ */
+export function allocate(
+  production: Production,
+  consumed: Float64Array,
+  members: number,
+  to: number,
+  activeSeconds: number,
+  throughputPerReplica: number,
+): Float64Array {
+  const next = Float64Array.from(consumed)
+  const P = production.partitions
+  if (members <= 0 || activeSeconds <= 0) return next
+  const capacity = throughputPerReplica * activeSeconds
+  for (let member = 0; member < Math.min(members, P); member++) {
+    let waiting = 0
+    for (let p = member; p < P; p += members) {
+      waiting += Math.max(0, production.produced(p, to) - (consumed[p] as number))
+    }
+    if (waiting <= EPS) continue
+    const share = Math.min(1, capacity / waiting)
+    for (let p = member; p < P; p += members) {
+      const w = Math.max(0, production.produced(p, to) - (consumed[p] as number))
+      next[p] = (consumed[p] as number) + w * share
+    }
+  }
+  return next
+}
+
+export class GroupModel {
+  readonly production: Production
+  readonly params: ModelParams
+  /** Start of the current step. */
+  t = 0
+  readonly consumed: Float64Array
+  readonly committed: Float64Array
+  pausedUntil = Number.NEGATIVE_INFINITY
+  rebalances = 0
+  scaleEvents = 0
+  replicaSeconds = 0
+  #pods: Pod[]
+  #lastRebalanceAt = Number.NEGATIVE_INFINITY
+  /** Committed offsets at the start of recent steps, for delayed observations (ring buffer). */
+  readonly #history: Float64Array[]
+  #step = 0
+
+  constructor(production: Production, params: ModelParams, initialReplicas: number) {
+    this.production = production
+    this.params = params
+    const P = production.partitions
+    this.consumed = new Float64Array(P)
+    this.committed = new Float64Array(P)
+    // The initial replicas are an established group: joined, no rebalance pending.
+    this.#pods = Array.from({ length: initialReplicas }, () => ({ joinAt: 0, joined: true }))
+    const depth = Math.ceil(params.metricDelaySeconds / params.stepSeconds) + 2
+    this.#history = Array.from({ length: depth }, () => new Float64Array(P))
+  }
+
+  /** Replicas running or starting (the target's replica count). */
+  get replicas(): number {
+    return this.#pods.length
+  }
+
+  /** Replicas that joined the group. */
+  get members(): number {
+    return this.#pods.filter((p) => p.joined).length
+  }
+
+  get paused(): boolean {
+    return this.t < this.pausedUntil - EPS
+  }
+
+  /** Sets the replica count at the current time. */
+  setReplicas(n: number): void {
+    const current = this.#pods.length
+    if (n === current) return
+    this.scaleEvents++
+    if (n > current) {
+      for (let i = current; i < n; i++) {
+        this.#pods.push({ joinAt: this.t + this.params.startupSeconds, joined: false })
+      }
+      return
+    }
+    // Pods still starting go first (as a ReplicaSet removes unready pods first), newest first.
+    let remove = current - n
+    let left = false
+    for (let i = this.#pods.length - 1; i >= 0 && remove > 0; i--) {
+      if (!this.#pods[i]?.joined) {
+        this.#pods.splice(i, 1)
+        remove--
+      }
+    }
+    while (remove > 0) {
+      this.#pods.pop()
+      remove--
+      left = true
+    }
+    if (left) this.#rebalance(this.t)
+  }
+
+  #rebalance(at: number): void {
+    if (at !== this.#lastRebalanceAt) this.rebalances++
+    this.#lastRebalanceAt = at
+    this.pausedUntil = Math.max(this.pausedUntil, at + this.params.rebalancePauseSeconds)
+  }
+
+  /** Advances one step: joins that are due, consumption, commits. */
+  advance(): void {
+    const dt = this.params.stepSeconds
+    const from = this.t
+    const to = from + dt
+    const ring = this.#history[this.#step % this.#history.length] as Float64Array
+    ring.set(this.committed)
+    for (const pod of this.#pods) {
+      if (!pod.joined && pod.joinAt <= from + EPS) {
+        pod.joined = true
+        this.#rebalance(pod.joinAt)
+      }
+    }
+    this.replicaSeconds += this.#pods.length * dt
+    const active = Math.max(0, to - Math.max(from, this.pausedUntil))
+    const next = allocate(
+      this.production,
+      this.consumed,
+      this.members,
+      to,
+      Math.min(dt, active),
+      this.params.throughputPerReplica,
+    )
+    this.consumed.set(next)
+    // Commits fall half an interval off the policies' clocks (real commit timers start at random phases; half
+    // an interval is the average), so a reading sees what was consumed since the last commit as lag.
+    const ci = this.params.commitIntervalSeconds
+    const phase = (x: number) => Math.floor(x / ci - 0.5 + EPS)
+    if (ci <= 0 || phase(to) > phase(from)) this.committed.set(this.consumed)
+    this.t = to
+    this.#step++
+  }
+
+  /** What a lag monitor reads now: offsets as of metricDelaySeconds ago. */
+  observe(): Observation {
+    const dt = this.params.stepSeconds
+    const back = Math.round(this.params.metricDelaySeconds / dt)
+    const at = Math.max(0, this.t - back * dt)
+    let committed: Float64Array = this.committed
+    if (back > 0) {
+      // Before the run had lasted the delay, the reading is of the start (nothing committed yet).
+      committed =
+        this.#step - back < 0
+          ? new Float64Array(this.production.partitions)
+          : (this.#history[(this.#step - back) % this.#history.length] as Float64Array)
+    }
+    const logEnd: number[] = []
+    const positions: number[] = []
+    let lagSeconds = 0
+    for (let p = 0; p < this.production.partitions; p++) {
+      const end = Math.floor(this.production.produced(p, at) + EPS)
+      const c = Math.min(end, Math.floor((committed[p] as number) + EPS))
+      logEnd.push(end)
+      positions.push(c)
+      lagSeconds = Math.max(lagSeconds, this.production.lagSeconds(p, committed[p] as number, at))
+    }
+    return { at, logEnd, committed: positions, lagSeconds }
+  }
+
+  /** Records produced and not consumed, and the age of the oldest of them, now. */
+  trueLag(): { records: number; seconds: number } {
+    let records = 0
+    let seconds = 0
+    for (let p = 0; p < this.production.partitions; p++) {
+      const c = this.consumed[p] as number
+      records += Math.max(0, this.production.produced(p, this.t) - c)
+      seconds = Math.max(seconds, this.production.lagSeconds(p, c, this.t))
+    }
+    return { records, seconds }
+  }
+}
