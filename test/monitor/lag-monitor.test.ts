@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { AutopilotError } from '../../src/errors.ts'
-import type { TopicPartition } from '../../src/kafka/port.ts'
 import { LagMonitor, type LagMonitorOptions } from '../../src/monitor/lag-monitor.ts'
 import { FakeAdminPort } from './fake-admin-port.ts'
+import { expectSameLag, fullReads } from './full-reads.ts'
 
 const T0 = 1_700_000_000_000
 
@@ -11,7 +11,8 @@ function clock(start = T0) {
   return { now: () => t, advance: (ms: number) => (t += ms) }
 }
 
-function cluster(port = new FakeAdminPort()) {
+function cluster() {
+  const port = new FakeAdminPort()
   port.addTopic('orders', 3)
   port.addTopic('payments', 1)
   port.addTopic('__consumer_offsets', 2)
@@ -99,13 +100,6 @@ describe('LagMonitor request budget', () => {
   })
 })
 
-/** The same fake, but every partitionOffsets call reads all three kinds: what a snapshot cost before. */
-class FullReadPort extends FakeAdminPort {
-  override partitionOffsets(partitions: TopicPartition[]) {
-    return super.partitionOffsets(partitions)
-  }
-}
-
 describe('LagMonitor: the budget reads give the same lag as reading every offset', () => {
   const scenarios: Array<{
     name: string
@@ -166,38 +160,23 @@ describe('LagMonitor: the budget reads give the same lag as reading every offset
   for (const sc of scenarios) {
     it(sc.name, async () => {
       const budget = cluster()
-      const full = cluster(new FullReadPort())
+      const full = cluster()
       const c = clock()
-      const monitors = [budget, full].map((port) => {
-        sc.setup(port)
-        return new LagMonitor(port, { ...sc.options, now: c.now })
-      })
+      const monitors = [budget, fullReads(full)].map(
+        (port) => new LagMonitor(port, { ...sc.options, now: c.now }),
+      )
+      for (const port of [budget, full]) sc.setup(port)
       for (let poll = 0; poll < 2; poll++) {
         if (poll === 1) {
           c.advance(5000)
           for (const port of [budget, full]) sc.change?.(port)
         }
         const [ours, reference] = await Promise.all(monitors.map((m) => m.poll()))
-        // Caught-up rows: neither the log start nor the last stable offset is read (lag 0 whatever they are).
-        const unread = new Set<string>()
-        for (const g of ours!.groups)
-          for (const t of g.topics)
-            for (const p of t.partitions)
-              if (p.logStartOffset === null) {
-                expect([p.lag, p.lagSecondsSource]).toEqual([0, 'caught-up'])
-                expect(p.committedOffset === null || p.committedOffset >= p.logEndOffset!).toBe(true)
-                unread.add(`${g.group}/${t.topic}/${p.partition}`)
-              }
-        for (const g of reference!.groups)
-          for (const t of g.topics)
-            for (const p of t.partitions)
-              if (unread.has(`${g.group}/${t.topic}/${p.partition}`)) {
-                p.logStartOffset = null
-                p.lastStableOffset = null
-                p.flags = p.flags.filter((f) => f !== 'open-transaction')
-              }
-        expect(ours!.groups, `poll ${poll + 1}`).toEqual(reference!.groups)
+        expectSameLag(ours!.groups, reference!.groups, `poll ${poll + 1}`)
       }
+      // the reference really read all three kinds; ours never did
+      expect(full.offsetReads.every((r) => r.kinds.length === 3)).toBe(true)
+      expect(budget.offsetReads.every((r) => !r.kinds.includes('stable'))).toBe(true)
     })
   }
 })
