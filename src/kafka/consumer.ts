@@ -10,6 +10,7 @@ import {
   stringDeserializers,
 } from '@platformatic/kafka'
 import { AutopilotError } from '../errors.ts'
+import { retryWhileCoordinatorLoads } from './coordinator-retry.ts'
 import { toAutopilotError } from './error-mapping.ts'
 import { resolveConnection } from './options.ts'
 import type { ConsumedRecord, ConsumerPortOptions, KafkaConsumerPort } from './port.ts'
@@ -58,6 +59,7 @@ export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerP
   let timer: NodeJS.Timeout | null = null
   let handlerError: unknown = null
   let closing: Promise<void> | null = null
+  let started = false
   /** Next offset to commit per partition, for records the handler finished. */
   const handled = new Map<string, CommitOptionsPartition>()
   let committing: Promise<void> = Promise.resolve()
@@ -79,26 +81,50 @@ export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerP
 
   return {
     async start(handler) {
-      if (consumer)
-        throw new AutopilotError('AP_ERR_CONFLICT', 'consumer already started', { field: 'start' })
-      consumer = new Consumer<string, string, string, string>({
-        ...resolved.base,
-        groupId: options.groupId,
-        deserializers: stringDeserializers,
-        ...(options.groupProtocol === 'consumer' ? { groupProtocol: GroupProtocols.CONSUMER } : {}),
-      })
-      try {
-        stream = await consumer.consume({
-          topics: options.topics,
-          mode: 'committed',
-          fallbackMode: options.fromBeginning ? 'earliest' : 'latest',
-          autocommit: false,
-          maxWaitTime: 500,
-          isolationLevel: options.readCommitted === false ? READ_UNCOMMITTED : READ_COMMITTED,
+      if (started) throw new AutopilotError('AP_ERR_CONFLICT', 'consumer already started', { field: 'start' })
+      started = true
+      const deadline = Date.now() + (options.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS)
+      // One consumer per attempt: a failed join leaves the library's consumer half built, so it is closed and a
+      // fresh one joins after the backoff (coordinator-retry.ts: only coordinator-not-ready errors are retried).
+      const attempt = async () => {
+        const c = new Consumer<string, string, string, string>({
+          ...resolved.base,
+          groupId: options.groupId,
+          deserializers: stringDeserializers,
+          ...(options.groupProtocol === 'consumer' ? { groupProtocol: GroupProtocols.CONSUMER } : {}),
         })
+        consumer = c
+        try {
+          return await c.consume({
+            topics: options.topics,
+            mode: 'committed',
+            fallbackMode: options.fromBeginning ? 'earliest' : 'latest',
+            autocommit: false,
+            maxWaitTime: 500,
+            isolationLevel: options.readCommitted === false ? READ_UNCOMMITTED : READ_COMMITTED,
+          })
+        } catch (error) {
+          consumer = null
+          await c.close(true).catch(() => {})
+          throw error
+        }
+      }
+      try {
+        stream = await retryWhileCoordinatorLoads(attempt, { deadline, stopped: () => closing !== null })
       } catch (error) {
-        await consumer.close(true).catch(() => {})
         throw fail(error, 'JoinGroup')
+      }
+      if (closing !== null) {
+        // close() ran while the last attempt was joining: leave the group instead of starting to consume.
+        await stream.close().catch(() => {})
+        await consumer?.close(true).catch(() => {})
+        throw new AutopilotError(
+          'AP_ERR_CONFLICT',
+          `consumer of group ${options.groupId} closed while joining`,
+          {
+            field: 'start',
+          },
+        )
       }
       const active = stream
       loop = (async () => {
@@ -118,10 +144,7 @@ export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerP
       })()
       if (interval !== false) timer = setInterval(() => void commitHandled(), interval)
       const c = consumer
-      await pollUntil(
-        async () => (c.assignments?.length ?? 0) > 0,
-        options.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS,
-      )
+      await pollUntil(async () => (c?.assignments?.length ?? 0) > 0, Math.max(0, deadline - Date.now()))
     },
 
     close() {

@@ -2,6 +2,7 @@
 // to build topics with transaction markers. String keys, values and headers.
 import { randomUUID } from 'node:crypto'
 import { type MessageToProduce, Producer, stringSerializers } from '@platformatic/kafka'
+import { retryWhileCoordinatorLoads } from './coordinator-retry.ts'
 import { toAutopilotError } from './error-mapping.ts'
 import { resolveConnection } from './options.ts'
 import type { KafkaProducerPort, ProducedRecord, ProducerPortOptions } from './port.ts'
@@ -9,6 +10,9 @@ import { assertArray, assertInt, assertName, invalid } from './validate.ts'
 
 type StringProducer = Producer<string, string, string, string>
 type StringMessage = MessageToProduce<string, string, string, string>
+
+/** How long a transactional send waits for a transaction coordinator that is still loading. */
+const COORDINATOR_WAIT_MS = 30_000
 
 export function toMessages(records: ProducedRecord[]): StringMessage[] {
   assertArray(records, 'records')
@@ -35,6 +39,7 @@ export function createProducerPort(options: ProducerPortOptions): KafkaProducerP
   // One transaction at a time per producer: the transactional id allows only one open transaction.
   let queue: Promise<unknown> = Promise.resolve()
   let closed = false
+  const transactionalId = options.transactionalId ?? `kafka-autopilot-${randomUUID()}`
 
   const compression = options.compression ? { compression: options.compression } : {}
   const common = { ...resolved.base, serializers: stringSerializers, ...compression }
@@ -62,14 +67,29 @@ export function createProducerPort(options: ProducerPortOptions): KafkaProducerP
       const messages = toMessages(records)
       if (outcome !== 'commit' && outcome !== 'abort')
         invalid('outcome', "outcome must be 'commit' or 'abort'")
-      const run = async () => {
-        transactional ??= new Producer<string, string, string, string>({
+      const begin = async () => {
+        const producer = (transactional ??= new Producer<string, string, string, string>({
           ...common,
           idempotent: true,
-          transactionalId: options.transactionalId ?? `kafka-autopilot-${randomUUID()}`,
-        })
+          transactionalId,
+        }))
         try {
-          const tx = await transactional.beginTransaction()
+          return await producer.beginTransaction()
+        } catch (error) {
+          // A producer whose InitProducerId failed is not reused: closed here, a fresh one tries again.
+          if (transactional === producer) transactional = null
+          await producer.close().catch(() => {})
+          throw error
+        }
+      }
+      const run = async () => {
+        try {
+          // On a fresh cluster the transaction coordinator is not ready for a few seconds (coordinator-retry.ts).
+          // Only the begin is retried: no record has been sent yet, so a retry cannot write twice.
+          const tx = await retryWhileCoordinatorLoads(begin, {
+            deadline: Date.now() + COORDINATOR_WAIT_MS,
+            stopped: () => closed,
+          })
           try {
             if (messages.length > 0) await tx.send({ messages, ...compression })
           } catch (error) {
