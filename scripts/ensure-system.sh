@@ -9,6 +9,7 @@ have java || need+=(openjdk-17-jre-headless)
 have mvn || need+=(maven)
 have prometheus || need+=(prometheus)
 have prometheus-alertmanager || need+=(prometheus-alertmanager)
+have chromium || need+=(chromium)
 
 if [ "${#need[@]}" -eq 0 ]; then exit 0; fi
 
