@@ -273,7 +273,10 @@ export interface ConsumerPortOptions extends ConnectionOptions {
   autocommitIntervalMs?: number | false
   /** 'classic' (default) or 'consumer' (KIP-848). */
   groupProtocol?: 'classic' | 'consumer'
-  /** Wait for the first assignment, ms (default 30000). */
+  /**
+   * Bound on start(), ms (default 30000): joining the group (retried while a fresh cluster's coordinator loads)
+   * and waiting for the first assignment.
+   */
   joinTimeoutMs?: number
   /** Read only committed transactional records (default true). */
   readCommitted?: boolean
