@@ -41,7 +41,8 @@ export class ClusterLoop {
     })
   }
 
-  async tick(signal: AbortSignal): Promise<void> {
+  /** One snapshot, then the due scalers decide (every scaler with `all`). */
+  async tick(signal: AbortSignal, options: { all?: boolean } = {}): Promise<void> {
     const { clock, metrics } = this.#o
     const started = clock.now()
     // The read is not abortable; on shutdown stop waiting for it (closing the port ends it).
@@ -50,7 +51,9 @@ export class ClusterLoop {
     const reading = this.reading()
     this.#noteReadability(reading)
     const now = clock.now()
-    const due = this.controllers.filter((c) => c.isDue(now, this.plan.intervalMs))
+    const due = options.all
+      ? this.controllers
+      : this.controllers.filter((c) => c.isDue(now, this.plan.intervalMs))
     await Promise.all(
       due.map((c) =>
         c.tick(reading, signal).catch((err: unknown) => {

@@ -68,8 +68,8 @@ export interface Daemon {
   start(): void
   /** Binds the HTTP API to the configured address; returns its URL. */
   listen(): Promise<string>
-  /** One tick of every cluster now, outside the schedule. */
-  runOnce(): Promise<void>
+  /** One tick of every cluster now, outside the schedule; `all`: every scaler decides, due or not. */
+  runOnce(options?: { all?: boolean }): Promise<void>
   readiness(): Readiness
   scalers(): ScalerStatus[]
   /** Stops the loops, aborts a scale in flight, closes the API, targets (onExit), Kafka ports and journal. */
@@ -284,8 +284,8 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
           )
         }
       },
-      async runOnce() {
-        await Promise.all(loops.map((l) => l.tick(scheduler.signal)))
+      async runOnce(options = {}) {
+        await Promise.all(loops.map((l) => l.tick(scheduler.signal, options)))
       },
       readiness,
       scalers,
