@@ -31,6 +31,6 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(healthPlugin, { readiness: options.readiness })
   await app.register(scalersPlugin, { prefix: '/api/v1', scalers: options.scalers, role: options.role })
   await app.register(decisionsPlugin, { prefix: '/api/v1', journal: options.journal })
-  await app.register(dashboardPlugin)
+  await app.register(dashboardPlugin, { journal: options.journal, scalers: options.scalers })
   return app
 }
