@@ -73,6 +73,9 @@ export async function dashboardPlugin(app: FastifyInstance, options: DashboardPl
     })
   }
 
+  // no icon: answer browsers' automatic request without a 404 in their console
+  app.get('/favicon.ico', async (_request, reply) => reply.status(204).send())
+
   const query = z.strictObject({
     scaler: z.string().regex(SCALER_NAME, { error: 'is not a scaler name' }).optional(),
     limit: wholeNumber(1, capacity).default(capacity),

@@ -1,99 +1,181 @@
-// The demo: a real local 3-broker cluster, a topic with 12 partitions, a load generator with a quiet →
-// burst → quiet profile, a pool of sample workers, and the lag monitor printing what happens, live.
-// Everything it starts is stopped on Ctrl-C (or after --duration).
+// The demo (`npm start`): a real local 3-broker cluster, a topic with 12 partitions, a load generator with a
+// quiet → burst → quiet profile (looped), the daemon scaling a pool of sample workers (a `process` target)
+// on their lag, and the dashboard at a printed URL. Everything it starts is stopped on Ctrl-C or after
+// --duration: load, daemon (which stops its workers, onExit: stop), Kafka.
+import { createServer } from 'node:net'
 import { resolve } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
-import type { LagSnapshot } from '../analyzer/lag/types.ts'
-import { lagTable } from '../cli/render/lag-table.ts'
-import { createAdminPort, createConsumerPort, createProducerPort } from '../kafka/index.ts'
-import { LagMonitor } from '../monitor/lag-monitor.ts'
+import { pointFromDecision } from '../api/dashboard/timeseries.ts'
+import { createDaemon, type Daemon } from '../daemon/daemon.ts'
+import { describeCause } from '../errors.ts'
+import { createTarget } from '../executor/registry.ts'
+import type { ProcessTarget } from '../executor/targets/process.ts'
+import { SqliteJournal } from '../journal/sqlite-journal.ts'
+import { createAdminPort, createProducerPort } from '../kafka/index.ts'
 import { startStack, stopStack } from '../stack/cluster.ts'
+import type { StackState } from '../stack/types.ts'
 import { runLoad } from '../workload/load-generator.ts'
 import type { Phase } from '../workload/profile.ts'
-import { startWorker, type Worker } from '../workload/worker.ts'
+import { demoConfig } from './config.ts'
+
+export const DEMO_SCALER = 'demo-workers'
 
 export interface DemoOptions {
   dir: string
   topic: string
   group: string
   partitions: number
-  workers: number
+  minWorkers: number
+  maxWorkers: number
   workMs: number
   phases: Phase[]
-  pollMs: number
+  policy: 'lag' | 'slo'
+  lagThreshold: number
+  maxLagSeconds: number
+  pollingSeconds: number
+  stabilizationSeconds: number
+  host: string
+  /** Dashboard port; 0 picks a free one. A taken port falls back to a free one. */
+  port: number
   /** Stop by itself after this long (ms); otherwise run until the signal aborts. */
   durationMs?: number
   signal: AbortSignal
-  out: { write(text: string): unknown; isTTY?: boolean }
+  out: { write(text: string): unknown }
 }
 
-function summary(s: LagSnapshot): string {
-  const g = s.groups[0]
-  if (!g) return 'waiting for the group…'
-  const rate = (v: number | null) => (v === null ? '-' : v.toFixed(0))
-  const secs = g.maxLagSeconds === null ? '-' : g.maxLagSeconds.toFixed(1)
-  return `lag ${g.totalLag} records, ${secs} s behind · produce ${rate(g.productionRate)}/s · consume ${rate(g.consumptionRate)}/s · members ${g.members}`
+export interface DemoRunning {
+  url: string
+  stack: StackState
+  daemon: Daemon
 }
 
-export async function runDemo(options: DemoOptions): Promise<void> {
+/** The port to serve on: the one asked for when free, else any free one (0). */
+async function freePortOr(host: string, port: number): Promise<number> {
+  if (port === 0) return 0
+  return new Promise((done) => {
+    const probe = createServer()
+    probe.once('error', () => done(0))
+    probe.listen({ host, port }, () => probe.close(() => done(port)))
+  })
+}
+
+function statusLine(daemon: Daemon): string | null {
+  const entry = daemon.journal.list({ scaler: DEMO_SCALER, kind: 'decision', limit: 1 })[0]
+  if (!entry) return null
+  const p = pointFromDecision(entry)
+  const n = (v: number | null, digits = 0) => (v === null ? '-' : v.toFixed(digits))
+  const change = p.current === p.desired ? `${n(p.current)}` : `${n(p.current)} → ${n(p.desired)}`
+  return (
+    `${new Date(entry.at).toISOString().slice(11, 19)} produce ${n(p.productionRate)}/s · consume ` +
+    `${n(p.consumptionRate)}/s · lag ${n(p.lag)} records, ${n(p.lagSeconds, 1)} s · workers ${change} ` +
+    `(${entry.reason})\n`
+  )
+}
+
+export async function runDemo(
+  options: DemoOptions,
+  onRunning?: (running: DemoRunning) => void,
+): Promise<void> {
   const out = options.out
   const dir = resolve(options.dir)
-  out.write(`starting a 3-broker Kafka cluster in ${dir} (first run fetches the jars from Maven Central)…\n`)
-  const stack = await startStack({ dir, brokers: 3 })
-  const bootstrapServers = stack.bootstrapServers.split(',')
-  const admin = createAdminPort({ bootstrapServers, clientId: 'autopilot-demo' })
-  const producer = createProducerPort({ bootstrapServers, clientId: 'autopilot-demo-load' })
-  const workers: Worker[] = []
   const stop = new AbortController()
   const onAbort = () => stop.abort()
   options.signal.addEventListener('abort', onAbort, { once: true })
   const timer = options.durationMs === undefined ? undefined : setTimeout(onAbort, options.durationMs)
+  const cleanup: Array<[string, () => Promise<unknown>]> = []
+  let load: Promise<unknown> = Promise.resolve()
   try {
-    out.write(`cluster up: ${stack.bootstrapServers}\n`)
+    out.write(
+      `starting a 3-broker Kafka cluster in ${dir} (first run fetches the jars from Maven Central)…\n`,
+    )
+    const stack = await startStack({ dir, brokers: 3 })
+    cleanup.push(['Kafka', () => stopStack(dir)])
+    const bootstrapServers = stack.bootstrapServers.split(',')
+    out.write(`bootstrap servers: ${stack.bootstrapServers}\n`)
+    if (stop.signal.aborted) return
+
+    const admin = createAdminPort({ bootstrapServers, clientId: 'autopilot-demo' })
+    cleanup.push(['admin client', () => admin.close()])
     const existing = await admin.metadata()
     if (!existing.topics.some((t) => t.name === options.topic)) {
       await admin.createTopic({ topic: options.topic, partitions: options.partitions, replicationFactor: 3 })
     }
-    for (let i = 0; i < options.workers; i++) {
-      const consumer = createConsumerPort({
-        bootstrapServers,
-        clientId: `demo-worker-${i}`,
-        groupId: options.group,
-        topics: [options.topic],
-      })
-      workers.push(await startWorker({ consumer, workMs: options.workMs }))
-    }
+
+    const port = await freePortOr(options.host, options.port)
+    if (port !== options.port) out.write(`port ${options.port} is taken; serving on a free port instead\n`)
+    const config = demoConfig({
+      name: DEMO_SCALER,
+      bootstrapServers: stack.bootstrapServers,
+      topic: options.topic,
+      group: options.group,
+      workMs: options.workMs,
+      minReplicas: options.minWorkers,
+      maxReplicas: options.maxWorkers,
+      policy: options.policy,
+      lagThreshold: options.lagThreshold,
+      maxLagSeconds: options.maxLagSeconds,
+      pollingSeconds: options.pollingSeconds,
+      stabilizationSeconds: options.stabilizationSeconds,
+      host: options.host,
+      port,
+    })
+    const journal = new SqliteJournal({ path: ':memory:' })
+    cleanup.push(['journal', async () => journal.close()])
+    const daemon = await createDaemon(config, {
+      journal,
+      log: (line) => out.write(`  autopilot: ${line}\n`),
+      createTarget: (s, deps) => {
+        const target = createTarget(s.target, deps) as ProcessTarget
+        target.pool.on('spawn', (e: { index: number; pid: number }) =>
+          out.write(`  worker ${e.index} started (pid ${e.pid})\n`),
+        )
+        target.pool.on('exit', (e: { index: number; pid: number; expected: boolean }) =>
+          out.write(`  worker ${e.index} (pid ${e.pid}) ${e.expected ? 'stopped' : 'exited unexpectedly'}\n`),
+        )
+        return target
+      },
+    })
+    cleanup.push(['daemon and workers', () => daemon.stop()])
+    const url = (await daemon.listen()).replace(/\/?$/, '/')
+    daemon.start()
+
+    const producer = createProducerPort({ bootstrapServers, clientId: 'autopilot-demo-load' })
+    cleanup.push(['load generator', () => producer.close()])
+    const profile = options.phases.map((p) => `${p.durationMs / 1000}s@${p.rate}/s`).join(' → ')
     out.write(
-      `${options.workers} workers in group ${options.group} (${options.workMs} ms per record); load: ${options.phases
-        .map((p) => `${p.durationMs / 1000}s@${p.rate}/s`)
-        .join(' → ')}\nCtrl-C stops everything.\n\n`,
+      `\ndashboard: ${url}\n` +
+        `topic ${options.topic} (${options.partitions} partitions) · load ${profile}, repeated · workers ` +
+        `${options.minWorkers}–${options.maxWorkers} in group ${options.group}, ${options.workMs} ms per record · ` +
+        `policy ${options.policy === 'lag' ? `lag (threshold ${options.lagThreshold} records)` : `slo (${options.maxLagSeconds} s)`}\n` +
+        `${options.durationMs === undefined ? 'Ctrl-C stops everything.' : `stops by itself after ${options.durationMs / 1000} s (or Ctrl-C).`}\n\n`,
     )
-    const load = runLoad({
+    onRunning?.({ url, stack, daemon })
+    load = runLoad({
       producer,
       topic: options.topic,
       phases: options.phases,
       loop: true,
       signal: stop.signal,
-    })
-    const monitor = new LagMonitor(admin, { groups: [options.group] })
+    }).catch((err: unknown) => out.write(`load generator stopped: ${describeCause(err)}\n`))
+    let last = ''
     while (!stop.signal.aborted) {
-      const snapshot = await monitor.poll().catch(() => null)
-      if (snapshot) {
-        if (out.isTTY)
-          out.write(`\x1b[2J\x1b[H${new Date(snapshot.at).toISOString()}\n\n${lagTable(snapshot)}`)
-        else out.write(`${new Date(snapshot.at).toISOString()} ${summary(snapshot)}\n`)
-      }
-      await delay(options.pollMs, undefined, { signal: stop.signal }).catch(() => undefined)
+      const line = statusLine(daemon)
+      if (line !== null && line !== last) out.write(line)
+      last = line ?? ''
+      await delay(options.pollingSeconds * 1000, undefined, { signal: stop.signal }).catch(() => undefined)
     }
-    await load
   } finally {
+    stop.abort()
+    await load
     if (timer) clearTimeout(timer)
     options.signal.removeEventListener('abort', onAbort)
-    out.write('\nstopping: workers, load generator, Kafka…\n')
-    await Promise.allSettled(workers.map((w) => w.stop()))
-    await producer.close().catch(() => undefined)
-    await admin.close().catch(() => undefined)
-    await stopStack(dir)
+    out.write('\nstopping: load generator, daemon and workers, Kafka…\n')
+    // the load first, Kafka last
+    for (const [what, close] of cleanup.reverse()) {
+      await close().catch((err: unknown) =>
+        out.write(`  could not stop the ${what}: ${describeCause(err)}\n`),
+      )
+    }
     out.write('stopped.\n')
   }
 }
