@@ -7,7 +7,7 @@
 // Choice order: the destination with the largest deficit (then fewest bytes, lowest id); the source with
 // the largest surplus (then most bytes, lowest id). A destination or source for which no valid replica is
 // left is set aside for the rest of the step.
-import { type Candidates, createCandidates, pickReplica } from './candidates.ts'
+import { type Candidates, createCandidates, type Kind, pickReplica } from './candidates.ts'
 import { type Model, moveReplica, reseatLeader } from './model.ts'
 import type { Targets } from './targets.ts'
 
@@ -30,9 +30,32 @@ function move(m: Model, t: Targets, p: number, s: number, d: number): void {
   if (wasLeader) reseatLeader(m, t.leaderLo, p)
 }
 
-/** Take a led replica only when it helps both ends: d below its leader target, s above it. */
-function wantLeader(m: Model, t: Targets, s: number, d: number): boolean {
-  return m.leaders[d]! < t.leaderLo[d]! && m.leaders[s]! > t.leaderLo[s]!
+/**
+ * Which replicas of s to offer d, best first. Leadership of RF 1 partitions cannot be reordered away, so a
+ * source leading more of them than its leader target allows sheds those first (to a destination with room
+ * for them). A led replica otherwise goes only where it helps both ends (d short of leaders, s with some to
+ * spare); else followed replicas go first and RF 1 ones last, as they fit anywhere.
+ */
+function kindOrder(m: Model, t: Targets, s: number, d: number): Kind[] {
+  if (m.single[s]! > t.leaderHi[s]! && m.single[d]! < t.leaderHi[d]!) return ['single', 'led', 'followed']
+  if (m.leaders[d]! < t.leaderLo[d]! && m.leaders[s]! > t.leaderLo[s]!) return ['led', 'single', 'followed']
+  return ['followed', 'led', 'single']
+}
+
+/**
+ * One move to `d` from the first of `sources` that has a candidate of its first-choice kind (kindOrder);
+ * failing that, of its second choice, and so on. False when no source can give `d` anything.
+ */
+function moveTo(m: Model, t: Targets, c: Candidates, d: number, sources: number[]): boolean {
+  for (let choice = 0; choice < 3; choice++) {
+    for (const s of sources) {
+      const p = pickReplica(c, m, s, d, kindOrder(m, t, s, d)[choice]!)
+      if (p < 0) continue
+      move(m, t, p, s, d)
+      return true
+    }
+  }
+  return false
 }
 
 /** Destination-driven: while some broker is below its low end, fill it from brokers above `floorOf`. */
@@ -48,15 +71,7 @@ function fillDeficits(m: Model, t: Targets, c: Candidates, floorOf: (b: number) 
       (s) => m.count[s]! - floorOf(s),
       true,
     )
-    let moved = false
-    for (const s of sources) {
-      const p = pickReplica(c, m, s, d, wantLeader(m, t, s, d))
-      if (p < 0) continue
-      move(m, t, p, s, d)
-      moved = true
-      break
-    }
-    if (!moved) stuck[d] = 1
+    if (!moveTo(m, t, c, d, sources)) stuck[d] = 1
   }
 }
 
@@ -75,12 +90,14 @@ function drainSurpluses(m: Model, t: Targets, c: Candidates): void {
       false,
     )
     let moved = false
-    for (const d of destinations) {
-      const p = pickReplica(c, m, s, d, wantLeader(m, t, s, d))
-      if (p < 0) continue
-      move(m, t, p, s, d)
-      moved = true
-      break
+    for (let choice = 0; choice < 3 && !moved; choice++) {
+      for (const d of destinations) {
+        const p = pickReplica(c, m, s, d, kindOrder(m, t, s, d)[choice]!)
+        if (p < 0) continue
+        move(m, t, p, s, d)
+        moved = true
+        break
+      }
     }
     if (!moved) stuck[s] = 1
   }

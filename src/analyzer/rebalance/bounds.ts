@@ -9,9 +9,16 @@
 // Hence moves ≥ max(D, E), and with counts alone max(D, E) is also enough: pair a surplus with a deficit
 // while both exist (each such move shrinks both), then send what is left of the larger one to (or take it
 // from) brokers still inside their band, which exist because Σ lo ≤ R ≤ Σ hi.
-// Rack spread adds a disjoint forced set: on each partition, the replicas a rack holds beyond its limit k_p
-// (V = Σ_p Σ_r max(0, n_{p,r} − k_p), counted on kept brokers) must move too, and they are not the
-// replicas on removed brokers (X). So moves ≥ max(D, X + max(V, E − X)). Frozen partitions are left out.
+// Two refinements of E count replicas that must leave a kept broker b (so, moves from a kept broker, never
+// the same moves as the X replicas leaving removed/offline brokers):
+//   * forced arrivals A_b: a partition with x replicas leaving and exactly x kept brokers not holding it must
+//     go to those brokers (RF 3 with 3 brokers left), so b ends with at least c_b + A_b of the replicas it
+//     cannot give away, and max(0, c_b + A_b − hi_b) of its own must leave;
+//   * RF 1 partitions: their one replica leads, so a broker holding s_b of them above its leader target's
+//     high end L_b must give s_b − L_b of them away for leaders to balance.
+// E_b = max(0, c_b + A_b − hi_b, s_b − L_b). Rack spread adds another forced set: on each partition, the
+// replicas a rack holds beyond its limit k_p (V = Σ_p Σ_r max(0, n_{p,r} − k_p), on kept brokers) must
+// move. So moves ≥ max(D, X + max(V, Σ_kept E_b)). Frozen partitions are left out.
 // The bound ignores that a partition cannot take two replicas on one broker, so it may be unreachable when
 // few brokers are left (RF close to the broker count); the planner's greedy moves reach it in practice
 // (see test/analyzer/rebalance/properties.test.ts).
@@ -59,8 +66,27 @@ function rackExcess(m: Model): number {
   return excess
 }
 
+/**
+ * Replicas each kept broker must receive whatever the plan: a partition leaving removed/offline brokers with
+ * exactly as many kept brokers free as replicas leaving has only one way to go (A_b in the header).
+ */
+function forcedArrivals(m: Model): Int32Array {
+  const forced = new Int32Array(m.ids.length)
+  const kept = m.kept.length
+  for (let p = 0; p < m.rep.length; p++) {
+    if (m.frozen[p]) continue
+    const r = m.rep[p]!
+    let leaving = 0
+    for (const b of r) if (!m.eligible[b]) leaving++
+    if (leaving === 0 || kept - (r.length - leaving) !== leaving) continue
+    for (const b of m.kept) if (!r.includes(b)) forced[b]!++
+  }
+  return forced
+}
+
 /** Lower bound on replica moves from the model's current assignment to the targets (see the header). */
 export function moveLowerBound(m: Model, t: Targets): number {
+  const forced = forcedArrivals(m)
   let deficit = 0
   let surplusKept = 0
   let leaving = 0
@@ -71,7 +97,7 @@ export function moveLowerBound(m: Model, t: Targets): number {
       continue
     }
     deficit += Math.max(0, t.replicaLo[b]! - m.count[b]!)
-    surplusKept += Math.max(0, m.count[b]! - t.replicaHi[b]!)
+    surplusKept += Math.max(0, m.count[b]! + forced[b]! - t.replicaHi[b]!, m.single[b]! - t.leaderHi[b]!)
   }
   for (let p = 0; p < m.rep.length; p++) if (m.frozen[p]) leaving -= m.rep[p]!.length
   return Math.max(deficit, leaving + Math.max(rackExcess(m), surplusKept))

@@ -1,8 +1,10 @@
 // Which replica a source broker gives to a destination broker, found without rescanning.
 //
-// Each broker keeps two candidate lists, the partitions it leads and the partitions it follows (as of the
-// start of balancing), largest first (partition order when sizes are unknown). Each (source, destination,
-// list) keeps two cursors, one from the front (largest) and one from the back (smallest). An entry a cursor
+// Each broker keeps candidate lists: the partitions it leads and those it follows (as of the start of
+// balancing), each split by replication factor, largest first (partition order when sizes are unknown).
+// Lists with a higher RF are tried first: such a replica fits fewer destinations (every broker already
+// holding the partition is ruled out), so giving it where it fits leaves the flexible ones (RF 1 fits any
+// broker) for destinations that can take nothing else. Each (source, destination, list) keeps two cursors, one from the front (largest) and one from the back (smallest). An entry a cursor
 // passes is either gone from the source or cannot go to that destination (the destination already holds
 // the partition, or its rack is full), and neither changes while the pair is in use: in a balancing step a
 // source only loses replicas and a destination only gains them. So every list is walked about twice per
@@ -11,7 +13,7 @@
 //
 // Leader or follower: moving a replica that leads changes the partition's preferred leader (a leader move),
 // so the caller asks for a led partition only when the destination is short of leaders and the source has
-// leaders to spare, and for a followed one otherwise; the other list is the fallback.
+// leaders to spare, and for a followed one otherwise (balance.ts).
 //
 // Tie-breaking with sizes (bytes are a secondary goal, after replica counts and fewest moves): the source
 // gives its largest movable replica if that still leaves the destination with no more bytes than the source
@@ -26,62 +28,74 @@ interface Cursor {
   rescanned: boolean
 }
 
-const LEAD = 0
-const FOLLOW = 1
+/** single: RF 1 partitions (their one replica must lead); led / followed: RF ≥ 2, by the source's role. */
+export type Kind = 'single' | 'led' | 'followed'
+
+interface List {
+  kind: Kind
+  items: Int32Array
+}
 
 export interface Candidates {
-  /** [LEAD][broker] and [FOLLOW][broker]. */
-  lists: [Int32Array[], Int32Array[]]
+  /** Per broker: its lists in the order they are tried (RF descending; led and followed apart). */
+  lists: List[][]
+  /** Distinct (led, RF) groups: lists per broker never exceed it, cursor keys use it as a stride. */
+  groups: number
+  /** RF values, descending. */
+  rfs: number[]
   cursors: Map<number, Cursor>
 }
 
-function buildLists(m: Model, brokers: number[]): [Int32Array[], Int32Array[]] {
+function buildLists(m: Model, rfs: number[], brokers: number[]): List[][] {
   const wanted = new Set(brokers)
-  const lead: number[][] = m.ids.map(() => [])
-  const follow: number[][] = m.ids.map(() => [])
+  const slot = new Map(rfs.map((rf, i) => [rf, i]))
+  // raw[b][2·rfIndex + (led ? 0 : 1)]
+  const raw: number[][][] = m.ids.map((_, b) => (wanted.has(b) ? rfs.flatMap(() => [[], []]) : []))
   for (let p = 0; p < m.rep.length; p++) {
     if (m.frozen[p]) continue
     const r = m.rep[p]!
-    for (let i = 0; i < r.length; i++) if (wanted.has(r[i]!)) (i === 0 ? lead : follow)[r[i]!]!.push(p)
-  }
-  const finish = (list: number[], b: number) => {
-    if (!wanted.has(b)) return new Int32Array(0)
-    if (m.sized) list.sort((x, y) => m.bytes[y]! - m.bytes[x]! || x - y)
-    return Int32Array.from(list)
+    const base = 2 * slot.get(r.length)!
+    for (let i = 0; i < r.length; i++) if (wanted.has(r[i]!)) raw[r[i]!]![base + (i === 0 ? 0 : 1)]!.push(p)
   }
   for (const b of brokers) m.dirty[b] = 0
-  return [lead.map(finish), follow.map(finish)]
+  return raw.map((groups) =>
+    groups.map((list, g) => {
+      if (m.sized) list.sort((x, y) => m.bytes[y]! - m.bytes[x]! || x - y)
+      const kind: Kind = rfs[g >> 1] === 1 ? 'single' : g % 2 === 0 ? 'led' : 'followed'
+      return { kind, items: Int32Array.from(list) }
+    }),
+  )
 }
 
 export function createCandidates(m: Model): Candidates {
+  const rfs = [...new Set(m.rep.map((r) => r.length))].sort((a, b) => b - a)
   return {
     lists: buildLists(
       m,
+      rfs,
       m.ids.map((_, b) => b),
     ),
+    groups: 2 * rfs.length,
+    rfs,
     cursors: new Map(),
   }
 }
 
-function cursorKey(m: Model, s: number, d: number, kind: number): number {
-  return (s * m.ids.length + d) * 2 + kind
+function cursorKey(c: Candidates, m: Model, s: number, d: number, list: number): number {
+  return (s * m.ids.length + d) * c.groups + list
 }
 
 /** Rebuilds the source's lists if it received replicas since they were built (its cursors start over). */
 function refresh(c: Candidates, m: Model, s: number): void {
   if (!m.dirty[s]) return
-  const [lead, follow] = buildLists(m, [s])
-  c.lists[LEAD][s] = lead[s]!
-  c.lists[FOLLOW][s] = follow[s]!
-  for (let d = 0; d < m.ids.length; d++) {
-    c.cursors.delete(cursorKey(m, s, d, LEAD))
-    c.cursors.delete(cursorKey(m, s, d, FOLLOW))
-  }
+  c.lists[s] = buildLists(m, c.rfs, [s])[s]!
+  for (let d = 0; d < m.ids.length; d++)
+    for (let g = 0; g < c.groups; g++) c.cursors.delete(cursorKey(c, m, s, d, g))
 }
 
-function pickFrom(c: Candidates, m: Model, s: number, d: number, kind: number): number {
-  const list = c.lists[kind as 0 | 1][s]!
-  const key = cursorKey(m, s, d, kind)
+function pickFrom(c: Candidates, m: Model, s: number, d: number, g: number): number {
+  const list = c.lists[s]![g]!.items
+  const key = cursorKey(c, m, s, d, g)
   let cur = c.cursors.get(key)
   if (!cur) {
     cur = { front: 0, back: list.length - 1, rescanned: false }
@@ -101,10 +115,14 @@ function pickFrom(c: Candidates, m: Model, s: number, d: number, kind: number): 
   return list[cur.back]!
 }
 
-/** A partition whose replica on `s` can move to `d` (a led one first if `wantLeader`), or -1 if none. */
-export function pickReplica(c: Candidates, m: Model, s: number, d: number, wantLeader: boolean): number {
+/** A partition of the given kind on `s` whose replica can move to `d` (higher RF first); -1 if none. */
+export function pickReplica(c: Candidates, m: Model, s: number, d: number, kind: Kind): number {
   refresh(c, m, s)
-  const first = wantLeader ? LEAD : FOLLOW
-  const p = pickFrom(c, m, s, d, first)
-  return p >= 0 ? p : pickFrom(c, m, s, d, 1 - first)
+  const lists = c.lists[s]!
+  for (let g = 0; g < lists.length; g++) {
+    if (lists[g]!.kind !== kind || lists[g]!.items.length === 0) continue
+    const p = pickFrom(c, m, s, d, g)
+    if (p >= 0) return p
+  }
+  return -1
 }

@@ -16,6 +16,7 @@ export const REASON_BITS: Record<ChangeReason, number> = {
   rack: 4,
   balance: 8,
   leader: 16,
+  leaderByMove: 32,
 }
 
 export type BrokerRole = 'kept' | 'removed' | 'offline'
@@ -47,6 +48,8 @@ export interface Model {
   perRack: Int32Array
   count: Int32Array
   leaders: Int32Array
+  /** RF 1 partitions per broker: leaders that no reordering can move. */
+  single: Int32Array
   load: Float64Array
   reasons: Uint8Array
   /** The broker received replicas since its candidate list was built (see candidates.ts). */
@@ -214,6 +217,7 @@ export function buildModel(input: RebalanceInput, options: RebalanceOptions = {}
     perRack: Int32Array.from(rep, (r) => (rackAware ? Math.ceil(r.length / keptRacks) : r.length)),
     count: new Int32Array(n),
     leaders: new Int32Array(n),
+    single: new Int32Array(n),
     load: new Float64Array(n),
     reasons: new Uint8Array(P),
     dirty: new Uint8Array(n),
@@ -222,6 +226,7 @@ export function buildModel(input: RebalanceInput, options: RebalanceOptions = {}
   for (let p = 0; p < P; p++) {
     const r = m.rep[p]!
     m.leaders[r[0]!]!++
+    if (r.length === 1) m.single[r[0]!]!++
     for (const b of r) {
       m.count[b]!++
       m.load[b]! += m.bytes[p]!
@@ -278,6 +283,10 @@ export function moveReplica(m: Model, p: number, from: number, to: number, reaso
   if (i === 0) {
     m.leaders[from]!--
     m.leaders[to]!++
+  }
+  if (r.length === 1) {
+    m.single[from]!--
+    m.single[to]!++
   }
   m.reasons[p]! |= REASON_BITS[reason]
   m.dirty[to] = 1

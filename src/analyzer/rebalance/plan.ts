@@ -6,13 +6,15 @@
 //   2. required moves: drain removed brokers, heal offline ones, fix rack spread (required.ts);
 //   3. replica counts within ±1 of the mean (or of the rack's mean when racks forbid it: targets.ts) with
 //      the fewest moves (balance.ts; bounds.ts says how few is possible);
-//   4. preferred leaders within ±1 of the mean by reordering replicas only (leaders.ts);
+//   4. preferred leaders within ±1 of the mean by reordering replicas (leaders.ts), and only where no
+//      reordering can do it, by moving a replica the broker leads (repair.ts; RF 1 partitions, mostly);
 //   5. with sizes, bytes: they only decide which replica moves where (candidates.ts, required.ts).
 import { balanceReplicas } from './balance.ts'
-import { leaderMoveLowerBound, moveLowerBound } from './bounds.ts'
+import { countBound, leaderMoveLowerBound, moveLowerBound } from './bounds.ts'
 import { assertFeasible } from './feasibility.ts'
 import { balanceLeaders } from './leaders.ts'
 import { buildModel, type Model, REASON_BITS } from './model.ts'
+import { moveForLeaders, repairReplicas } from './repair.ts'
 import { moveRequired } from './required.ts'
 import { computeTargets, type Targets } from './targets.ts'
 import type {
@@ -36,6 +38,10 @@ interface Before {
 
 function outside(m: Model, values: Int32Array, lo: Int32Array, hi: Int32Array): number[] {
   return m.kept.filter((b) => values[b]! < lo[b]! || values[b]! > hi[b]!)
+}
+
+function leadersBalanced(m: Model, t: Targets): boolean {
+  return outside(m, m.leaders, t.leaderLo, t.leaderHi).length === 0
 }
 
 function balanceWarnings(m: Model, t: Targets): RebalanceWarning[] {
@@ -130,7 +136,14 @@ export function planReassignment(input: RebalanceInput, options: RebalanceOption
   const balance = options.balance !== false
   if (balance) {
     balanceReplicas(m, t)
+    repairReplicas(m, t)
     balanceLeaders(m, t)
+    // Each round moves one leader by data; reordering runs again since the move opens new edges.
+    const rounds = 2 * countBound(m.leaders, t.leaderLo, t.leaderHi) + 16
+    for (let round = 0; round < rounds && !leadersBalanced(m, t); round++) {
+      if (!moveForLeaders(m, t)) break
+      balanceLeaders(m, t)
+    }
   }
   return {
     ...report(m, t, before, lowerBound),

@@ -4,8 +4,8 @@
 //   2. then brokers below the low end of their target, then those below the high end, then the rest;
 //   3. within a class, for a leading replica the fewest leaders relative to the leader target; then the
 //      fewest replicas relative to the target, then (with sizes) the fewest bytes, then the lowest id.
-// Partitions are handled largest first when sizes are known, so big replicas spread over the emptiest
-// brokers before the small ones fill the gaps. When the replica that leaves was the preferred leader, the
+// Partitions are handled highest RF first, then largest first when sizes are known, so big replicas spread
+// over the emptiest brokers before the small ones fill the gaps. When the replica that leaves was the preferred leader, the
 // partition's new first replica is whichever of its replicas is furthest below its leader target (the
 // leader changes anyway, so this costs nothing and spares the leader phase work).
 import { AutopilotError } from '../../errors.ts'
@@ -92,10 +92,14 @@ function countOnRack(m: Model, p: number, rack: number): number {
   return c
 }
 
-/** Processing order: largest partitions first with sizes, partition order otherwise. */
+/**
+ * Processing order: highest RF first (their replicas fit the fewest brokers, so they choose while there is
+ * still room; RF 1 replicas fit anywhere and fill what is left), then largest first with sizes, then
+ * partition order.
+ */
 export function partitionOrder(m: Model): number[] {
   const order = m.rep.map((_, p) => p)
-  if (m.sized) order.sort((a, b) => m.bytes[b]! - m.bytes[a]! || a - b)
+  order.sort((a, b) => m.rep[b]!.length - m.rep[a]!.length || m.bytes[b]! - m.bytes[a]! || a - b)
   return order
 }
 

@@ -56,6 +56,8 @@ export const CHANGE_REASONS = {
   rack: 'two replicas shared a rack (or one rack held more than its even share)',
   balance: 'moved from a broker above its replica target to one below it',
   leader: 'preferred leader changed to balance leaders (replica order only, no data copied)',
+  leaderByMove:
+    'replica moved so its new broker can lead it: no reordering could balance leaders (e.g. RF 1)',
 } as const
 
 export type ChangeReason = keyof typeof CHANGE_REASONS

@@ -1,0 +1,159 @@
+// Last resorts, used only when the greedy steps leave a broker outside its target (rare: racks at their
+// limit, few brokers, RF 1 partitions). Both cost more moves than the count bound, but only what it takes.
+//
+// Replica chains. When no surplus broker can hand a replica straight to a deficit broker (e.g. the only
+// partitions missing from a full rack sit on brokers that are exactly on target), a breadth-first search over
+// brokers (edge y → x: some replica on y may move to x) finds the shortest chain from a broker that can
+// spare a replica to one that needs it; every hop is a move, so the brokers in between keep their count.
+//
+// Leaders by moves. Reordering cannot balance leaders when a broker leads partitions nobody else can lead
+// (RF 1: the only replica leads) or follows too few. Then a replica the broker leads moves to a broker short
+// of leaders, which leads it there: one move when both replica counts stay on target, else a chain of moves
+// of replicas that only follow makes up the counts. This is the only place data moves for leadership.
+import { canMove, type Model, moveReplica, reseatLeader } from './model.ts'
+import type { Targets } from './targets.ts'
+
+/** Partitions per broker (current assignment), for the chain search. */
+function holdings(m: Model): number[][] {
+  const out: number[][] = m.ids.map(() => [])
+  for (let p = 0; p < m.rep.length; p++) {
+    if (m.frozen[p]) continue
+    for (const b of m.rep[p]!) out[b]!.push(p)
+  }
+  return out
+}
+
+/** Shortest chain of moves from a broker passing isSource to one passing isTarget, as [partition, from, to]. */
+function findChain(
+  m: Model,
+  isSource: (b: number) => boolean,
+  isTarget: (b: number) => boolean,
+  followersOnly = false,
+): Array<[number, number, number]> | null {
+  const held = holdings(m)
+  const via = new Map<number, [number, number]>() // broker → [partition, previous broker]
+  const queue = m.kept.filter(isSource)
+  const seen = new Uint8Array(m.ids.length)
+  for (const s of queue) seen[s] = 1
+  for (let head = 0; head < queue.length; head++) {
+    const y = queue[head]!
+    for (const p of held[y]!) {
+      if (followersOnly && m.rep[p]![0] === y) continue
+      for (const x of m.kept) {
+        if (seen[x] || !canMove(m, p, y, x)) continue
+        seen[x] = 1
+        via.set(x, [p, y])
+        if (!isTarget(x)) {
+          queue.push(x)
+          continue
+        }
+        const hops: Array<[number, number, number]> = []
+        for (let to = x, step = via.get(x); step; to = step[1], step = via.get(to))
+          hops.push([step[0], step[1], to])
+        return hops.reverse()
+      }
+    }
+  }
+  return null
+}
+
+function applyChain(
+  m: Model,
+  t: Targets,
+  hops: Array<[number, number, number]>,
+  reason: 'balance' | 'leaderByMove' = 'balance',
+): boolean {
+  for (const [p, from, to] of hops) {
+    // Two hops may touch one partition; a hop that is no longer valid ends the chain (counts stay valid).
+    if (!canMove(m, p, from, to)) return false
+    const wasLeader = m.rep[p]![0] === from
+    moveReplica(m, p, from, to, reason)
+    if (wasLeader) reseatLeader(m, t.leaderLo, p)
+  }
+  return true
+}
+
+export function repairReplicas(m: Model, t: Targets): void {
+  const lo = t.replicaLo
+  const hi = t.replicaHi
+  // Each full chain closes one unit of imbalance; the guard only stops chains that keep failing half-way.
+  let units = 0
+  for (const b of m.kept) units += Math.max(0, lo[b]! - m.count[b]!) + Math.max(0, m.count[b]! - hi[b]!)
+  for (let guard = 0; guard < 2 * units + 16; guard++) {
+    const deficit = m.kept.some((b) => m.count[b]! < lo[b]!)
+    const surplus = m.kept.some((b) => m.count[b]! > hi[b]!)
+    if (!deficit && !surplus) return
+    const chain = deficit
+      ? ((surplus
+          ? findChain(
+              m,
+              (b) => m.count[b]! > hi[b]!,
+              (b) => m.count[b]! < lo[b]!,
+            )
+          : null) ??
+        findChain(
+          m,
+          (b) => m.count[b]! > lo[b]!,
+          (b) => m.count[b]! < lo[b]!,
+        ))
+      : findChain(
+          m,
+          (b) => m.count[b]! > hi[b]!,
+          (b) => m.count[b]! < hi[b]!,
+        )
+    if (!chain) return
+    applyChain(m, t, chain)
+  }
+}
+
+/** First valid partition led by `a` that can move to `c`, smallest first; -1 if none. */
+function ledMovable(m: Model, a: number, c: number): number {
+  let best = -1
+  for (let p = 0; p < m.rep.length; p++) {
+    if (m.rep[p]![0] !== a || !canMove(m, p, a, c)) continue
+    if (best < 0 || m.bytes[p]! < m.bytes[best]!) best = p
+  }
+  return best
+}
+
+/**
+ * One data move that takes a leader from a broker with too many (or gives one to a broker with too few):
+ * p, led by a, moves to c, which then leads it. If that pushes c above its replica target or a below its
+ * own, a chain of moves of replicas their brokers only follow (no leader changes) restores the counts; when
+ * there is none the move is undone and the next pair is tried.
+ */
+export function moveForLeaders(m: Model, t: Targets): boolean {
+  const L = m.leaders
+  const surplus = m.kept.filter((b) => L[b]! > t.leaderHi[b]!)
+  const deficit = m.kept.filter((b) => L[b]! < t.leaderLo[b]!)
+  const pairs: Array<[number, number]> = []
+  if (surplus.length > 0) {
+    for (const a of surplus) for (const c of m.kept) if (L[c]! < t.leaderHi[c]! && c !== a) pairs.push([a, c])
+  } else {
+    for (const c of deficit) for (const a of m.kept) if (L[a]! > t.leaderLo[a]! && a !== c) pairs.push([a, c])
+  }
+  // Largest gap first: most leaders on a, fewest on c, then ids.
+  pairs.sort(([a1, c1], [a2, c2]) => L[a2]! - L[c2]! - (L[a1]! - L[c1]!) || a1 - a2 || c1 - c2)
+  const { count, reasons } = m
+  const lo = t.replicaLo
+  const hi = t.replicaHi
+  for (const [a, c] of pairs) {
+    const p = ledMovable(m, a, c)
+    if (p < 0) continue
+    const reasonsBefore = reasons[p]!
+    moveReplica(m, p, a, c, 'leaderByMove')
+    const over = count[c]! > hi[c]!
+    const under = count[a]! < lo[a]!
+    if (!over && !under) return true
+    const chain = findChain(
+      m,
+      over ? (b) => b === c : (b) => count[b]! > lo[b]!,
+      under ? (b) => b === a : (b) => count[b]! < hi[b]!,
+      true,
+    )
+    if (chain && applyChain(m, t, chain, 'leaderByMove')) return true
+    moveReplica(m, p, c, a, 'leaderByMove')
+    reasons[p] = reasonsBefore
+  }
+  return false
+}
