@@ -119,8 +119,10 @@ describe('throttleConfigs', () => {
   })
 })
 
+type Answer = { type: 'broker' | 'topic'; name: string; configs: Record<string, string | null> }
+
 describe('throttlesIn (reading DescribeConfigs answers)', () => {
-  it.each([
+  it.each<{ name: string; answers: Answer[]; found: unknown }>([
     {
       name: 'unset broker rates are absent, unset topic lists are empty: nothing found',
       answers: [
