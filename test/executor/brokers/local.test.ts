@@ -1,0 +1,192 @@
+// The local broker backend over recorded stack functions and a fake admin (no Kafka, no processes): what it
+// asks the stack to do, and the drain precondition it checks before removing a broker.
+import { describe, expect, it } from 'vitest'
+import { createLocalBackend, type LocalStack } from '../../../src/executor/brokers/local.ts'
+import type { ClusterMetadata } from '../../../src/kafka/port.ts'
+import type { StackNode } from '../../../src/stack/cluster.ts'
+
+function node(id: number, roles: StackNode['roles']): StackNode {
+  return {
+    id,
+    roles,
+    host: '127.0.0.1',
+    port: 19000 + id,
+    controllerPort: null,
+    jmxPort: 19500 + id,
+    pid: 1000 + id,
+    configFile: `/tmp/s/conf/node${id}.properties`,
+    logFile: `/tmp/s/logs/node${id}.log`,
+    dataDirs: [`/tmp/s/data/node${id}`],
+  }
+}
+
+function fakeStack() {
+  const nodes = [
+    node(1, ['broker', 'controller']),
+    node(2, ['broker', 'controller']),
+    node(3, ['broker', 'controller']),
+    node(4, ['broker']),
+  ]
+  const calls: string[] = []
+  const stack: LocalStack = {
+    stackStatus: async (dir) => {
+      calls.push(`status ${dir}`)
+      return {
+        clusterId: 'c',
+        dir,
+        bootstrapServers: '',
+        libsDir: '',
+        agentJar: '',
+        voters: '',
+        nodes: nodes.map((n) => ({ ...n, alive: true })),
+      }
+    },
+    addBroker: async (dir, options = {}) => {
+      const id = Math.max(...nodes.map((n) => n.id)) + 1
+      calls.push(`add ${dir} ${JSON.stringify(options)}`)
+      const added = node(id, ['broker'])
+      nodes.push(added)
+      return added
+    },
+    removeBroker: async (dir, id) => {
+      calls.push(`remove ${dir} ${id}`)
+      nodes.splice(
+        nodes.findIndex((n) => n.id === id),
+        1,
+      )
+      return { unregistered: true, killed: true }
+    },
+  }
+  return { stack, calls, nodes }
+}
+
+function metadata(replicasOn: Record<number, number>): ClusterMetadata {
+  const partitions = Object.entries(replicasOn).flatMap(([id, n]) =>
+    Array.from({ length: n }, (_, p) => ({
+      partition: p,
+      leader: Number(id),
+      replicas: [Number(id), 1],
+      isr: [Number(id), 1],
+      offlineReplicas: [],
+    })),
+  )
+  return {
+    clusterId: 'c',
+    controllerId: 1,
+    brokers: [],
+    topics: [{ name: 'orders', id: 't', internal: false, partitions }],
+  }
+}
+
+describe('local broker backend', () => {
+  it('addBrokers(count) starts that many broker-only nodes, racks round-robin', async () => {
+    const { stack, calls } = fakeStack()
+    const b = createLocalBackend({ dir: '/tmp/s', racks: ['a', 'b'], heapMb: 256 }, { stack })
+    const result = await b.addBrokers(2, { dryRun: false })
+    expect(calls).toEqual([
+      'status /tmp/s',
+      'add /tmp/s {"rack":"a","heapMb":256}',
+      'add /tmp/s {"rack":"b","heapMb":256}',
+    ])
+    expect(result).toMatchObject({
+      kind: 'local',
+      brokers: [5, 6],
+      applied: true,
+      message: 'started brokers 5, 6 (no partitions yet)',
+    })
+  })
+
+  it('a dry run starts nothing and predicts the ids', async () => {
+    const { stack, calls } = fakeStack()
+    const result = await createLocalBackend({ dir: '/tmp/s' }, { stack }).addBrokers(1, { dryRun: true })
+    expect(calls).toEqual(['status /tmp/s'])
+    expect(result).toMatchObject({ brokers: [5], applied: false, message: 'would start brokers 5' })
+  })
+
+  it('ids cannot be chosen on the local stack', async () => {
+    const { stack, calls } = fakeStack()
+    await expect(
+      createLocalBackend({ dir: '/tmp/s' }, { stack }).addBrokers([9], { dryRun: false }),
+    ).rejects.toMatchObject({
+      code: 'AP_ERR_INPUT',
+      field: 'brokers',
+    })
+    expect(calls).toEqual([])
+  })
+
+  it('removeBrokers stops and unregisters drained brokers', async () => {
+    const { stack, calls } = fakeStack()
+    const admin = { metadata: async () => metadata({ 2: 3 }) }
+    const result = await createLocalBackend({ dir: '/tmp/s' }, { stack, admin }).removeBrokers([4], {
+      dryRun: false,
+    })
+    expect(calls).toEqual(['status /tmp/s', 'remove /tmp/s 4'])
+    expect(result).toMatchObject({ brokers: [4], applied: true })
+  })
+
+  const refusals: Array<{
+    name: string
+    ids: number[]
+    replicas: Record<number, number>
+    code: string
+    text: RegExp
+  }> = [
+    {
+      name: 'a broker that still holds replicas (the drain precondition)',
+      ids: [4],
+      replicas: { 4: 2 },
+      code: 'AP_ERR_UNSAFE',
+      text: /broker 4: 2 replicas/,
+    },
+    { name: 'a KRaft controller', ids: [3], replicas: {}, code: 'AP_ERR_UNSAFE', text: /controller/ },
+    {
+      name: 'a broker that is not in the stack',
+      ids: [9],
+      replicas: {},
+      code: 'AP_ERR_INPUT',
+      text: /not part of the local stack/,
+    },
+  ]
+  it.each(refusals)('refuses $name and stops nothing', async ({ ids, replicas, code, text }) => {
+    const { stack, calls } = fakeStack()
+    const admin = { metadata: async () => metadata(replicas) }
+    const err = await createLocalBackend({ dir: '/tmp/s' }, { stack, admin })
+      .removeBrokers(ids, { dryRun: false })
+      .catch((e: unknown) => e)
+    expect(err).toMatchObject({ code, field: 'brokers' })
+    expect((err as Error).message).toMatch(text)
+    expect(calls.filter((c) => c.startsWith('remove'))).toEqual([])
+  })
+
+  it('status lists the brokers with running/stopped', async () => {
+    const { stack } = fakeStack()
+    const status = await createLocalBackend({ dir: '/tmp/s' }, { stack }).status()
+    expect(status).toMatchObject({
+      busy: false,
+      brokers: [1, 2, 3, 4].map((id) => ({ id, state: 'running' })),
+      details: { controllers: [1, 2, 3] },
+    })
+  })
+
+  it('disks, rebalance and stop are not local operations', async () => {
+    const { stack } = fakeStack()
+    const b = createLocalBackend({ dir: '/tmp/s' }, { stack })
+    expect([...b.operations]).toEqual(['addBrokers', 'removeBrokers'])
+    for (const call of [
+      () => b.addDisk(4, { size: '1Gi' }, { dryRun: false }),
+      () => b.rebalance({}, { dryRun: false }),
+      () => b.stop({ dryRun: false }),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ code: 'AP_ERR_CONFIG', field: 'brokers.type' })
+    }
+  })
+
+  it('bad options name the field', () => {
+    expect(() => createLocalBackend({})).toThrow(
+      expect.objectContaining({ code: 'AP_ERR_CONFIG', field: 'brokers.dir' }),
+    )
+    expect(() => createLocalBackend({ dir: 'x', racks: [] })).toThrow(
+      expect.objectContaining({ field: 'brokers.racks' }),
+    )
+  })
+})
