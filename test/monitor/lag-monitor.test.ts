@@ -92,6 +92,22 @@ describe('LagMonitor request budget', () => {
     })
   }
 
+  it('under earliest, a filtered topic no group covers has its log starts read (the scaler counts them)', async () => {
+    const port = cluster()
+    port.topics.get('orders')![1]!.logStart = 40
+    const snap = await new LagMonitor(port, {
+      topics: ['orders'],
+      groups: ['never-committed'],
+      policy: 'earliest',
+    }).poll()
+    expect(snap.groups).toEqual([])
+    expect(snap.partitions.map((p) => [p.partition, p.logStartOffset, p.logEndOffset])).toEqual([
+      [0, 0, 100],
+      [1, 40, 100],
+      [2, 0, 100],
+    ])
+  })
+
   it('no commit under earliest: only the uncommitted partitions have their log start read', async () => {
     const port = cluster()
     port.addGroup('g', { 'orders/0': 100 })
