@@ -76,7 +76,18 @@ export function buildMoves(
         },
       )
     }
-    return makeMove(p, current.replicas, p.replicas, sizes.get(partitionKey(p)) ?? null)
+    const move = makeMove(p, current.replicas, p.replicas, sizes.get(partitionKey(p)) ?? null)
+    if (move.kind === 'copy' && current.leader < 0) {
+      throw new AutopilotError(
+        'AP_ERR_UNSAFE',
+        `${p.topic}-${p.partition} has no leader: no replica can serve the copy, the move would never complete`,
+        {
+          field: `partitions[${i}]`,
+          hint: 'bring a replica of the partition back first, or leave it out of the plan',
+        },
+      )
+    }
+    return move
   })
 }
 

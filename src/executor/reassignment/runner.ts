@@ -346,14 +346,12 @@ export class Run {
     if (this.#state === 'completed') {
       const verification = await finalVerification(this.#in.port, this.#in.tracked)
       if (verification.warning) this.#warnings.push(verification.warning)
-      await this.#journal(
-        'verified',
-        `${verification.partitions.length} partitions at their target and in sync`,
-        {
-          partitions: verification.partitions,
-          election,
-        },
-      )
+      const n = verification.partitions.length
+      const message =
+        this.#in.tracked.length === 0
+          ? 'no reassignment in flight'
+          : `${n} partition${n === 1 ? '' : 's'} at their target and in sync`
+      await this.#journal('verified', message, { partitions: verification.partitions, election })
     } else if (this.#state === 'cancelled') {
       await this.#journal('cancelled', `cancelled (${this.#cancelReason}): ${outcome}`, {
         reason: this.#cancelReason!,

@@ -91,6 +91,24 @@ describe('buildMoves', () => {
     expect([error.code, error.field]).toEqual([code, field])
   })
 
+  it('refuses to copy a partition that has no leader (nothing could serve the data)', () => {
+    const leaderless: ClusterMetadata = {
+      ...metadata,
+      topics: [
+        {
+          ...metadata.topics[0]!,
+          partitions: [{ partition: 0, leader: -1, replicas: [1, 2], isr: [], offlineReplicas: [1, 2] }],
+        },
+      ],
+    }
+    const copy = { version: 1 as const, partitions: [{ topic: 't', partition: 0, replicas: [3, 1] }] }
+    const error = errorOf(() => buildMoves(copy, leaderless))
+    expect([error.code, error.field]).toEqual(['AP_ERR_UNSAFE', 'partitions[0]'])
+    // Reordering copies nothing: allowed.
+    const reorder = { version: 1 as const, partitions: [{ topic: 't', partition: 0, replicas: [2, 1] }] }
+    expect(buildMoves(reorder, leaderless)[0]!.kind).toBe('metadata')
+  })
+
   it('a partition already on a dead broker and left as it is is a no-op, not an error', () => {
     const withDead: ClusterMetadata = {
       ...metadata,
