@@ -1,26 +1,27 @@
-// Measures the consumer model's parameters on the real local stack and checks the model against that run.
+// Measures the consumer model's parameters on the real local stack and checks the model against the run.
 //
-//   npm run autopilot -- stack up --brokers 1 --dir .stack/sim-dev
-//   node src/sim/calibrate.ts --bootstrap-server 127.0.0.1:PORT [--partitions 12] [--work-ms 2] [--out DIR]
+//   npm run autopilot -- stack up --dir .stack/sim-dev        (3 brokers: internal topics need RF 3)
+//   node src/sim/calibrate.ts --bootstrap-server H:P,… [--scenario fixed|rebalance] [--work-ms 2] [--out DIR]
 //   npm run autopilot -- stack down --dir .stack/sim-dev
 //
-// The run (times from the load start): 2 sample workers (`autopilot worker`, real processes) already in the
-// group; the load generator (`autopilot load`) produces 200/s for 30 s, 1500/s for 90 s (well above what two
-// workers consume), then 200/s while the backlog drains. A third worker is started at 60 s and stopped at 90
-// s, so the run contains a join and a leave under load. The lag monitor is read every second.
-//
-// Out: DIR/calibration.csv (a trace with the observed replicas, lag and lag_seconds columns: replay it with
-// `autopilot simulate --trace DIR/calibration.csv --policy fixed`), DIR/calibration.json (raw samples and
-// events), and on stdout the direct estimates (throughput per replica from saturated stretches, start-up from
-// spawn → "worker ready", rebalance pause from the consumption lost around the join and the leave), the
-// model's error against the real lag timeline with the defaults, and the best fit over a small grid.
+// Scenarios (times from the load start; 12 partitions; the lag monitor is read every second):
+//   fixed      2 sample workers (`autopilot worker`, real processes) throughout; the load generator
+//              (`autopilot load`) produces 200/s for 30 s, 1500/s for 60 s (about twice what two workers
+//              consume), then 200/s while the backlog drains. Measures throughput per replica (saturated
+//              stretches) and checks the lag and lag-time timelines.
+//   rebalance  the same, but 1000/s for 60 s and a third worker started at 45 s and stopped at 75 s: the
+//              consumption lost around the join and the leave gives the rebalance pause; spawn → "worker
+//              ready" gives start-up + pause.
+// Out: DIR/<scenario>.csv, a trace with the observed replicas, lag and lag_seconds columns (replay it with
+// `autopilot simulate --trace DIR/fixed.csv --policy fixed`), DIR/<scenario>.json (raw rows and events), and
+// on stdout the direct estimates and the model's error against the run (fair and batch service).
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { parseArgs } from 'node:util'
-import { compareWithObserved, fitModel } from '../analyzer/simulate/calibration.ts'
+import { type Comparison, compareWithObserved, fitModel } from '../analyzer/simulate/calibration.ts'
 import { FixedController } from '../analyzer/simulate/controller.ts'
 import { modelParams } from '../analyzer/simulate/params.ts'
 import { formatTraceCsv, parseTraceCsv, type TraceRow } from '../analyzer/simulate/trace.ts'
@@ -30,15 +31,19 @@ import { LagMonitor } from '../monitor/lag-monitor.ts'
 const { values } = parseArgs({
   options: {
     'bootstrap-server': { type: 'string' },
+    scenario: { type: 'string', default: 'fixed' },
     partitions: { type: 'string', default: '12' },
     'work-ms': { type: 'string', default: '2' },
+    'replication-factor': { type: 'string', default: '3' },
+    throughput: { type: 'string' },
     out: { type: 'string', default: '.stack/sim-calibration' },
   },
 })
 const bootstrap = values['bootstrap-server']
-if (!bootstrap) {
+const scenario = values.scenario
+if (!bootstrap || (scenario !== 'fixed' && scenario !== 'rebalance')) {
   process.stderr.write(
-    'usage: node src/sim/calibrate.ts --bootstrap-server HOST:PORT [--partitions N] [--work-ms MS]\n',
+    'usage: node src/sim/calibrate.ts --bootstrap-server HOST:PORT[,…] [--scenario fixed|rebalance] [--work-ms MS]\n',
   )
   process.exit(2)
 }
@@ -46,13 +51,12 @@ const partitions = Number(values.partitions)
 const workMs = Number(values['work-ms'])
 const outDir = resolve(values.out as string)
 const cli = resolve(import.meta.dirname, '../../bin/autopilot.js')
-const suffix = `${process.pid}`
-const topic = `sim-cal-${suffix}`
-const group = `sim-cal-${suffix}`
-const PROFILE = '30s@200,90s@1500,150s@200'
-const JOIN_AT = 60
-const LEAVE_AT = 90
-const LOAD_SECONDS = 270
+const topic = `sim-cal-${scenario}-${process.pid}`
+const group = topic
+const PLAN =
+  scenario === 'fixed'
+    ? { profile: '30s@200,60s@1500,120s@200', seconds: 210, joinAt: null, leaveAt: null }
+    : { profile: '30s@200,60s@1000,90s@200', seconds: 180, joinAt: 45, leaveAt: 75 }
 
 interface WorkerProc {
   child: ChildProcess
@@ -67,22 +71,10 @@ const events: Array<{ t: number; event: string }> = []
 const children: ChildProcess[] = []
 
 function startWorker(): WorkerProc {
-  const child = spawn(
-    process.execPath,
-    [
-      cli,
-      'worker',
-      '--bootstrap-server',
-      bootstrap as string,
-      '--group',
-      group,
-      '--topic',
-      topic,
-      '--work-ms',
-      `${workMs}`,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  )
+  const args = ['worker', '--bootstrap-server', bootstrap as string, '--group', group, '--topic', topic]
+  const child = spawn(process.execPath, [cli, ...args, '--work-ms', `${workMs}`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   children.push(child)
   const w: WorkerProc = { child, spawnedAt: clock(), readyAt: null, stoppedAt: null }
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -103,7 +95,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
 async function waitReady(w: WorkerProc, seconds = 60): Promise<void> {
   const until = clock() + seconds
   while (w.readyAt === null) {
-    if (clock() > until) throw new Error('a worker did not get ready within 60 s')
+    if (clock() > until) throw new Error(`a worker did not get ready within ${seconds} s`)
     await delay(50)
   }
 }
@@ -126,44 +118,49 @@ const rows: Row[] = []
 const workers: WorkerProc[] = []
 let loadStart = 0
 try {
-  await admin.createTopic({ topic, partitions, replicationFactor: 1 })
+  await admin.createTopic({ topic, partitions, replicationFactor: Number(values['replication-factor']) })
   workers.push(startWorker(), startWorker())
   await Promise.all(workers.map((w) => waitReady(w)))
-  for (const w of workers)
+  for (const w of workers) {
     events.push({
       t: w.spawnedAt,
-      event: `spawn ready after ${((w.readyAt as number) - w.spawnedAt).toFixed(2)}s`,
+      event: `worker ready after ${((w.readyAt as number) - w.spawnedAt).toFixed(2)}s`,
     })
+  }
   await delay(5000)
   const monitor = new LagMonitor(admin, { groups: [group], topics: [topic] })
-  const load = spawn(
-    process.execPath,
-    [cli, 'load', '--bootstrap-server', bootstrap as string, '--topic', topic, '--profile', PROFILE],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  )
+  const loadArgs = [
+    'load',
+    '--bootstrap-server',
+    bootstrap as string,
+    '--topic',
+    topic,
+    '--profile',
+    PLAN.profile,
+  ]
+  const load = spawn(process.execPath, [cli, ...loadArgs], { stdio: ['ignore', 'ignore', 'inherit'] })
   children.push(load)
   loadStart = clock()
+  const since = () => clock() - loadStart
   let third: WorkerProc | null = null
   const running = () => workers.filter((w) => w.stoppedAt === null).length
   for (;;) {
-    const t = clock() - loadStart
-    if (t >= JOIN_AT && third === null) {
+    if (PLAN.joinAt !== null && since() >= PLAN.joinAt && third === null) {
       third = startWorker()
       workers.push(third)
-      events.push({ t, event: 'spawn worker 3' })
+      events.push({ t: since(), event: 'spawn worker 3' })
     }
-    if (t >= LEAVE_AT && third !== null && third.stoppedAt === null) {
-      third.stoppedAt = t
-      events.push({ t, event: 'stop worker 3' })
+    if (PLAN.leaveAt !== null && since() >= PLAN.leaveAt && third !== null && third.stoppedAt === null) {
+      third.stoppedAt = since()
+      events.push({ t: since(), event: 'stop worker 3 (SIGTERM)' })
       void stopChild(third.child)
     }
-    const before = clock()
+    const before = since()
     const snapshot = await monitor.poll()
-    const readAt = (before + clock()) / 2 - loadStart
     const g = snapshot.groups.find((x) => x.group === group)
     const parts = g?.topics.flatMap((x) => x.partitions) ?? []
     rows.push({
-      t: readAt,
+      t: (before + since()) / 2,
       logEnd: parts.reduce((a, p) => a + (p.logEndOffset ?? 0), 0),
       committed: parts.reduce((a, p) => a + (p.committedOffset ?? 0), 0),
       lag: g?.totalLag ?? 0,
@@ -171,9 +168,8 @@ try {
       members: g?.members ?? 0,
       replicas: running(),
     })
-    if (t > LOAD_SECONDS + 2) break
-    const next = Math.ceil(clock() - loadStart + 1e-3)
-    await delay(Math.max(0, (next - (clock() - loadStart)) * 1000))
+    if (since() > PLAN.seconds + 2) break
+    await delay(Math.max(0, (Math.ceil(since() + 1e-3) - since()) * 1000))
   }
   await once(load, 'exit').catch(() => undefined)
   if (third?.readyAt) events.push({ t: third.readyAt - loadStart, event: 'worker 3 ready' })
@@ -183,7 +179,7 @@ try {
   await admin.close().catch(() => undefined)
 }
 
-// --- the recording as a trace -------------------------------------------------------------------------------
+// --- the recording as a trace --------------------------------------------------------------------------------
 const traceRows: TraceRow[] = rows.slice(0, -1).map((r, i) => {
   const next = rows[i + 1] as Row
   return {
@@ -195,84 +191,93 @@ const traceRows: TraceRow[] = rows.slice(0, -1).map((r, i) => {
   }
 })
 await mkdir(outDir, { recursive: true })
-const csv = formatTraceCsv(
-  traceRows,
-  `calibration run: ${partitions} partitions, sample worker --work-ms ${workMs}, load ${PROFILE}, worker 3 from ${JOIN_AT}s to ${LEAVE_AT}s`,
-)
-await writeFile(join(outDir, 'calibration.csv'), csv)
-await writeFile(
-  join(outDir, 'calibration.json'),
-  JSON.stringify({ partitions, workMs, profile: PROFILE, events, rows }, null, 1),
-)
+const note =
+  `calibration run (${scenario}): ${partitions} partitions, sample worker --work-ms ${workMs}, load ${PLAN.profile}` +
+  (PLAN.joinAt === null ? '' : `, worker 3 from ${PLAN.joinAt}s to ${PLAN.leaveAt}s`)
+const csv = formatTraceCsv(traceRows, note)
+await writeFile(join(outDir, `${scenario}.csv`), csv)
+await writeFile(join(outDir, `${scenario}.json`), JSON.stringify({ note, events, rows }, null, 1))
 
-// --- direct estimates -----------------------------------------------------------------------------------------
+// --- direct estimates ------------------------------------------------------------------------------------------
+const out = (s: string) => process.stdout.write(`${s}\n`)
+/** Committed records/s over [from, to] (nearest rows inside). */
 const rate = (from: number, to: number) => {
   const a = rows.find((r) => r.t >= from) as Row
   const b = [...rows].reverse().find((r) => r.t <= to) as Row
   return (b.committed - a.committed) / (b.t - a.t)
 }
-const consumedIn = (from: number, to: number) => rate(from, to) * (to - from)
-const twoA = rate(40, JOIN_AT)
-const three = rate(JOIN_AT + 15, LEAVE_AT)
-const twoB = rate(LEAVE_AT + 12, 120)
-const perReplica = (twoA / 2 + twoB / 2) / 2
-const readyOf3 =
-  workers[2]?.readyAt !== null && workers[2] ? (workers[2].readyAt as number) - workers[2].spawnedAt : null
-const W = 12
-// Join: 2 members until the join (startup), a pause, then 3 members; ready = startup + pause.
-const joinConsumed = consumedIn(JOIN_AT, JOIN_AT + W)
-const joinPause =
-  readyOf3 === null
-    ? null
-    : (2 * perReplica * readyOf3 + 3 * perReplica * (W - readyOf3) - joinConsumed) / (2 * perReplica)
-// Leave: 2 members after a pause.
-const leavePause = W - consumedIn(LEAVE_AT, LEAVE_AT + W) / (2 * perReplica)
-const out = (s: string) => process.stdout.write(`${s}\n`)
-out(`wrote ${join(outDir, 'calibration.csv')} (${traceRows.length} rows)`)
-out(`consumption: 2 workers ${twoA.toFixed(0)}/s and ${twoB.toFixed(0)}/s, 3 workers ${three.toFixed(0)}/s`)
-out(`throughput per replica ≈ ${perReplica.toFixed(0)}/s (3 workers: ${(three / 3).toFixed(0)}/s each)`)
-out(
-  `spawn → ready: ${workers.map((w) => (w.readyAt === null ? '-' : (w.readyAt - w.spawnedAt).toFixed(2))).join(', ')} s`,
-)
-out(`rebalance pause ≈ join ${joinPause?.toFixed(2) ?? '-'} s, leave ${leavePause.toFixed(2)} s`)
+out(`wrote ${join(outDir, `${scenario}.csv`)} (${traceRows.length} rows); ${note}`)
 for (const e of events) out(`  ${e.t.toFixed(2)}s ${e.event}`)
-
-// --- the model against the run ----------------------------------------------------------------------------------
-const trace = parseTraceCsv(csv, 'calibration.csv')
-const pause = Math.max(0, ((joinPause ?? leavePause) + leavePause) / 2)
-const startup = Math.max(0, (readyOf3 ?? 0) - pause)
-const measured = modelParams({
-  partitions,
-  throughputPerReplica: perReplica,
-  rebalancePauseSeconds: Math.round(pause * 4) / 4,
-  startupSeconds: Math.round(startup * 4) / 4,
-})
-const show = (label: string, c: ReturnType<typeof compareWithObserved>) =>
+let perReplica = Number(values.throughput ?? Number.NaN)
+if (scenario === 'fixed') {
+  // Saturated: from 10 s into the burst to its end, and the drain until 5 s before the backlog is gone.
+  const burst = rate(40, 90)
+  const drainedAt = rows.find((r) => r.t > 95 && r.lag < 1000)?.t ?? PLAN.seconds
+  const drain = rate(95, drainedAt - 5)
+  perReplica = (burst + drain) / 4
   out(
-    `${label}: lag error mean ${c.lag.meanAbs.toFixed(0)} rmse ${c.lag.rmse.toFixed(0)} max ${c.lag.maxAbs.toFixed(0)} records ` +
-      `(real peak ${c.lag.observedPeak}, simulated ${c.lag.simulatedPeak}); lag time error mean ${c.lagSeconds.meanAbs}s ` +
-      `max ${c.lagSeconds.maxAbs}s (real peak ${c.lagSeconds.observedPeak}s, simulated ${c.lagSeconds.simulatedPeak}s)`,
+    `consumption of 2 saturated workers: burst ${burst.toFixed(0)}/s, drain ${drain.toFixed(0)}/s (until ${drainedAt.toFixed(0)} s)`,
   )
-show('defaults', compareWithObserved(trace, modelParams({ partitions }), new FixedController(trace)))
+  out(`throughput per replica ≈ ${perReplica.toFixed(0)}/s`)
+} else {
+  if (!(perReplica > 0)) perReplica = rate((PLAN.joinAt as number) - 12, PLAN.joinAt as number) / 2
+  const join3 = workers[2]
+  const ready = join3?.readyAt != null ? join3.readyAt - join3.spawnedAt : null
+  const W = 15
+  const J = PLAN.joinAt as number
+  const L = PLAN.leaveAt as number
+  // Join: 2 members until the join, a pause, then 3; "ready" comes when the new member has its assignment,
+  // so ready ≈ start-up + pause, and consumed = C(2·(ready − pause) + 3·(W − ready)).
+  const joinConsumed = rate(J, J + W) * W
+  const joinPause =
+    ready === null ? null : (perReplica * (2 * ready + 3 * (W - ready)) - joinConsumed) / (2 * perReplica)
+  // Leave: consumed = 2C(W − pause).
+  const leavePause = W - (rate(L, L + W) * W) / (2 * perReplica)
+  out(
+    `spawn → ready: ${workers.map((w) => (w.readyAt === null ? '-' : (w.readyAt - w.spawnedAt).toFixed(2))).join(', ')} s`,
+  )
+  out(
+    `rebalance pause ≈ join ${joinPause?.toFixed(2) ?? '-'} s, leave ${leavePause.toFixed(2)} s (throughput ${perReplica.toFixed(0)}/s)`,
+  )
+}
+
+// --- the model against the run -----------------------------------------------------------------------------------
+const trace = parseTraceCsv(csv, `${scenario}.csv`)
+const show = (label: string, c: Comparison) =>
+  out(
+    `${label}: lag error mean ${c.lag.meanAbs.toFixed(0)} rmse ${c.lag.rmse.toFixed(0)} max ${c.lag.maxAbs.toFixed(0)} ` +
+      `records (peaks real ${c.lag.observedPeak}, simulated ${c.lag.simulatedPeak}); lag time error mean ` +
+      `${c.lagSeconds.meanAbs}s max ${c.lagSeconds.maxAbs}s (peaks real ${c.lagSeconds.observedPeak}s, simulated ` +
+      `${c.lagSeconds.simulatedPeak}s)`,
+  )
+const defaults = modelParams({ partitions })
+show('defaults', compareWithObserved(trace, defaults, new FixedController(trace)))
+const measured = modelParams({ partitions, throughputPerReplica: Math.round(perReplica) })
 show(
-  `measured (${measured.throughputPerReplica.toFixed(0)}/s, pause ${measured.rebalancePauseSeconds}s, startup ${measured.startupSeconds}s)`,
+  `measured throughput ${measured.throughputPerReplica}/s, batch service`,
   compareWithObserved(trace, measured, new FixedController(trace)),
+)
+const fair = { ...measured, fetchBatchRecords: 0 }
+show(
+  `measured throughput ${measured.throughputPerReplica}/s, fair sharing`,
+  compareWithObserved(trace, fair, new FixedController(trace)),
 )
 const fit = fitModel(
   trace,
   measured,
   {
     throughputPerReplica: [0.9, 0.95, 1, 1.05, 1.1].map((f) => Math.round(perReplica * f)),
-    rebalancePauseSeconds: [0, 1, 2, 3, 4, 6, 8],
-    startupSeconds: [0, 1, 2, 3, 4],
+    rebalancePauseSeconds: scenario === 'fixed' ? undefined : [0, 2, 4, 6, 8, 10, 12, 15],
+    startupSeconds: scenario === 'fixed' ? undefined : [0, 1, 2, 3, 5],
   },
   () => new FixedController(trace),
 )
+const f = fit.params
 show(
-  `best fit (${fit.params.throughputPerReplica}/s, pause ${fit.params.rebalancePauseSeconds}s, startup ${fit.params.startupSeconds}s)`,
+  `best fit (${f.throughputPerReplica}/s, pause ${f.rebalancePauseSeconds}s, start-up ${f.startupSeconds}s)`,
   fit.comparison,
 )
 await writeFile(
-  join(outDir, 'comparison.json'),
-  JSON.stringify({ measured, fit: fit.params, rows: fit.comparison.rows }, null, 1),
+  join(outDir, `${scenario}-comparison.json`),
+  JSON.stringify({ measured, fit: f, rows: fit.comparison.rows }, null, 1),
 )

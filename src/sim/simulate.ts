@@ -111,10 +111,13 @@ export async function runSimulate(flags: SimulateFlags, deps: SimulateDeps) {
   const slo =
     flags.sloSeconds ??
     (scaler?.policy.type === 'slo' ? scaler.policy.maxLagSeconds : DEFAULT_MODEL.sloSeconds)
+  // A recording starts with the replicas it observed, unless told otherwise.
+  const recorded = trace.observed.find((o) => o.replicas !== null)?.replicas ?? null
   const params = modelParams({
     ...pickModel(flags),
     partitions: flags.partitions ?? fromTrace ?? DEFAULT_MODEL.partitions,
     sloSeconds: slo,
+    initialReplicas: flags.initialReplicas ?? recorded,
   })
   const input: LabInput = {
     trace,
@@ -186,8 +189,8 @@ function pickModel(flags: SimulateFlags): ModelOverrides {
     'startupSeconds',
     'metricDelaySeconds',
     'commitIntervalSeconds',
+    'fetchBatchRecords',
     'stepSeconds',
-    'initialReplicas',
   ] as const
   const out: ModelOverrides = {}
   for (const k of keys) if (flags[k] !== undefined) (out as Record<string, unknown>)[k] = flags[k]

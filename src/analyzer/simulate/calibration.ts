@@ -43,13 +43,18 @@ export function compareWithObserved(trace: Trace, params: ModelParams, controlle
   const wanted = trace.observed
   const rows: ComparedRow[] = []
   let next = 0
+  // Lag is read before the policy acts at a row's time (as the daemon reads, then decides); the replica count
+  // is the one running from that time on, so it is taken one step later.
+  let pending: ComparedRow[] = []
   const probe = (group: GroupModel) => {
+    for (const row of pending) row.simulatedReplicas = group.replicas
+    pending = []
     while (next < wanted.length && (wanted[next]?.t as number) <= group.t + 1e-9) {
       const o = wanted[next] as (typeof wanted)[number]
       const obs = group.observe()
       let lag = 0
       for (const [p, end] of obs.logEnd.entries()) lag += end - (obs.committed[p] as number)
-      rows.push({
+      const row: ComparedRow = {
         t: o.t,
         observedLag: o.lag,
         simulatedLag: lag,
@@ -57,7 +62,9 @@ export function compareWithObserved(trace: Trace, params: ModelParams, controlle
         simulatedLagSeconds: Math.round(obs.lagSeconds * 1000) / 1000,
         observedReplicas: o.replicas,
         simulatedReplicas: group.replicas,
-      })
+      }
+      rows.push(row)
+      pending.push(row)
       next++
     }
   }

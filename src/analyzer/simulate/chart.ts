@@ -19,7 +19,7 @@ const PANEL = 170
 const GAP = 46
 const LEFT = 64
 const RIGHT = 20
-const TOP = 58
+const TOP = 72
 const MAX_POINTS = 1200
 const COLORS: Record<string, string> = {
   lag: '#1f77b4',

@@ -78,6 +78,8 @@ export class GroupModel {
   replicaSeconds = 0
   #pods: Pod[]
   #lastRebalanceAt = Number.NEGATIVE_INFINITY
+  /** Batch service: each member's current partition and what is left of its batch. */
+  #turns: Array<{ index: number; remaining: number }> = []
   /** Committed offsets at the start of recent steps, for delayed observations (ring buffer). */
   readonly #history: Float64Array[]
   #step = 0
@@ -136,7 +138,47 @@ export class GroupModel {
     if (left) this.#rebalance(this.t)
   }
 
+  /**
+   * Batch service (fetchBatchRecords > 0): each member works through one partition's fetched batch at a time
+   * (what was waiting there when its turn came, up to fetchBatchRecords), then moves to its next partition
+   * with records, round-robin. Under a backlog the other partitions wait for whole batches, so lag time
+   * (the oldest record) grows far beyond backlog / throughput, as with the real client, whose fetches return
+   * up to 50 MB per partition.
+   */
+  #consumeInTurns(to: number, seconds: number): void {
+    const m = this.members
+    const P = this.production.partitions
+    if (m <= 0 || seconds <= 0) return
+    const waiting = (p: number) => Math.max(0, this.production.produced(p, to) - (this.consumed[p] as number))
+    for (let member = 0; member < Math.min(m, P); member++) {
+      const mine: number[] = []
+      for (let p = member; p < P; p += m) mine.push(p)
+      const turn = this.#turns[member] ?? { index: -1, remaining: 0 }
+      let budget = this.params.throughputPerReplica * seconds
+      while (budget > EPS) {
+        const current = mine[turn.index]
+        if (current === undefined || turn.remaining <= EPS || waiting(current) <= EPS) {
+          let found = -1
+          for (let k = 1; k <= mine.length && found < 0; k++) {
+            const i = (turn.index + k + mine.length) % mine.length
+            if (waiting(mine[i] as number) > EPS) found = i
+          }
+          if (found < 0) break
+          turn.index = found
+          turn.remaining = Math.min(waiting(mine[found] as number), this.params.fetchBatchRecords)
+        }
+        const p = mine[turn.index] as number
+        const take = Math.min(turn.remaining, budget, waiting(p))
+        this.consumed[p] = (this.consumed[p] as number) + take
+        turn.remaining -= take
+        budget -= take
+      }
+      this.#turns[member] = turn
+    }
+  }
+
   #rebalance(at: number): void {
+    this.#turns = []
     if (at !== this.#lastRebalanceAt) this.rebalances++
     this.#lastRebalanceAt = at
     this.pausedUntil = Math.max(this.pausedUntil, at + this.params.rebalancePauseSeconds)
@@ -157,15 +199,13 @@ export class GroupModel {
     }
     this.replicaSeconds += this.#pods.length * dt
     const active = Math.max(0, to - Math.max(from, this.pausedUntil))
-    const next = allocate(
-      this.production,
-      this.consumed,
-      this.members,
-      to,
-      Math.min(dt, active),
-      this.params.throughputPerReplica,
-    )
-    this.consumed.set(next)
+    const seconds = Math.min(dt, active)
+    if (this.params.fetchBatchRecords > 0) this.#consumeInTurns(to, seconds)
+    else {
+      this.consumed.set(
+        allocate(this.production, this.consumed, this.members, to, seconds, this.params.throughputPerReplica),
+      )
+    }
     // Commits fall half an interval off the policies' clocks (real commit timers start at random phases; half
     // an interval is the average), so a reading sees what was consumed since the last commit as lag.
     const ci = this.params.commitIntervalSeconds

@@ -106,12 +106,14 @@ export function runLab(input: LabInput): LabResult {
     simulate(production, params, controllerFor(name, input), { sampleSeconds: input.sampleSeconds }),
   )
   if (input.oracle ?? true) {
-    // No rebalance cost and no start-up delay; it sees the truth, so no metric delay either.
+    // No rebalance cost, no start-up delay, fair sharing over partitions (no batch service); it sees the
+    // truth, so no metric delay either.
     const free: ModelParams = {
       ...params,
       rebalancePauseSeconds: 0,
       startupSeconds: 0,
       metricDelaySeconds: 0,
+      fetchBatchRecords: 0,
     }
     const max = input.scaler.maxReplicaCount
     const oracle = new OracleController(production, free, max)

@@ -33,6 +33,11 @@ export interface ModelParams {
   startupSeconds: number
   /** Age of the lag a policy sees (how long a lag read takes). */
   metricDelaySeconds: number
+  /**
+   * Most records a member takes from one partition per turn (batch service, group.ts); 0: members share
+   * their throughput over their partitions in proportion to what waits (fair).
+   */
+  fetchBatchRecords: number
   /** Consumers commit what they handled this often; policies see committed offsets. 0: continuously. */
   commitIntervalSeconds: number
   /** Simulation step. */

@@ -5,6 +5,7 @@ import { registerDemo } from './demo.ts'
 import { registerExporter } from './exporter.ts'
 import { registerLag } from './lag.ts'
 import { registerPlan } from './plan.ts'
+import { registerRecord } from './record.ts'
 import { registerRun } from './run.ts'
 import { registerSimulate } from './simulate.ts'
 import { registerStack } from './stack.ts'
@@ -26,4 +27,5 @@ export const commands: Array<(program: Command) => void> = [
   registerRun,
   registerDecisions,
   registerSimulate,
+  registerRecord,
 ]

@@ -71,6 +71,11 @@ export function registerSimulate(program: Command): void {
       `consumers commit this often (default ${d.commitIntervalSeconds})`,
       numberArg('--commit-interval'),
     )
+    .option(
+      '--fetch-batch <records>',
+      `records a consumer takes from one partition per turn; 0: fair sharing (default ${d.fetchBatchRecords})`,
+      numberArg('--fetch-batch'),
+    )
     .option('--step <s>', `simulation step (default ${d.stepSeconds})`, numberArg('--step'))
     .option(
       '--initial-replicas <n>',
@@ -104,6 +109,7 @@ export function registerSimulate(program: Command): void {
         startupSeconds: opts.startup as number | undefined,
         metricDelaySeconds: opts.metricDelay as number | undefined,
         commitIntervalSeconds: opts.commitInterval as number | undefined,
+        fetchBatchRecords: opts.fetchBatch as number | undefined,
         stepSeconds: opts.step as number | undefined,
       }
       await runSimulate(flags, { stdout: process.stdout, stderr: process.stderr })

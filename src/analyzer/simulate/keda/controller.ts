@@ -106,7 +106,8 @@ export class KedaController implements Controller {
       })
       this.#hpa = r.memory
       if (r.reason !== 'ScalingDisabled' && r.desired !== current) {
-        action = { replicas: r.desired, reason: `Hpa${r.reason}` }
+        const reason = `Hpa${r.reason}`
+        action = { replicas: r.desired, reason: action === null ? reason : `${action.reason}+${reason}` }
       }
     }
     return action
