@@ -68,11 +68,12 @@ export function createProducerPort(options: ProducerPortOptions): KafkaProducerP
       if (outcome !== 'commit' && outcome !== 'abort')
         invalid('outcome', "outcome must be 'commit' or 'abort'")
       const begin = async () => {
-        const producer = (transactional ??= new Producer<string, string, string, string>({
+        transactional ??= new Producer<string, string, string, string>({
           ...common,
           idempotent: true,
           transactionalId,
-        }))
+        })
+        const producer = transactional
         try {
           return await producer.beginTransaction()
         } catch (error) {
