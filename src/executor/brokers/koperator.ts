@@ -115,6 +115,14 @@ export class KoperatorBackend implements BrokerBackend {
             hint: `groups: ${Object.keys(cluster.groups).join(', ') || 'none'}`,
           })
         }
+        const roles = cluster.groups[group]?.processRoles
+        if (Array.isArray(roles) && (roles.includes('controller') || !roles.includes('broker'))) {
+          throw new AutopilotError(
+            'AP_ERR_UNSAFE',
+            `brokerConfigGroup "${group}" has processRoles [${roles.join(', ')}]; new nodes would not be plain brokers`,
+            { field: `${this.#field}.brokerConfigGroup`, hint: 'use a group whose processRoles is [broker]' },
+          )
+        }
         const known = new Set([...cluster.brokers.map((b) => b.id), ...cluster.brokerStates.keys()])
         const taken = request.ids?.filter((id) => known.has(id)) ?? []
         if (taken.length > 0) {

@@ -156,20 +156,19 @@ describe('cruise-control: busy, failed and lost executions', () => {
     expect(calls()).toEqual(['GET state'])
   })
 
-  it('an execution that starts between state and POST: the 500 from the executor is a retryable conflict', async () => {
-    cc.fail('add_broker', {
-      status: 500,
-      body: JSON.stringify({
-        version: 1,
-        stackTrace: 'java.lang.IllegalStateException …',
-        errorMessage:
-          "Error processing POST request '/add_broker' due to: 'java.lang.IllegalStateException: Cannot start a new execution while there is an ongoing execution. Please use stop_ongoing_execution=true to stop ongoing execution and start a new one.'.",
-      }),
-    })
-    await expect(backend().addBrokers([4], { dryRun: false })).rejects.toMatchObject({
-      code: 'AP_ERR_CONFLICT',
-      retryable: true,
-    })
+  it('an execution that starts between state and POST: the executor refusal is a retryable conflict', async () => {
+    // Someone else starts an execution after our state check, before our POST arrives.
+    const journal = (e: BrokerEvent) => {
+      if (e.step === 'request') cc.executing = 'external'
+    }
+    const err = await backend()
+      .addBrokers([4], { dryRun: false, journal })
+      .catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'AP_ERR_CONFLICT', retryable: true, details: { httpStatus: 500 } })
+    expect((err as Error).message).toContain(
+      'Cannot start a new execution while there is an ongoing execution',
+    )
+    expect(calls()).toEqual(['GET state', 'POST add_broker'])
   })
 
   it('a proposal that fails is AP_ERR_KAFKA with the exception Cruise Control names', async () => {

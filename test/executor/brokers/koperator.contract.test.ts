@@ -120,6 +120,16 @@ describe('koperator: add brokers', () => {
     expect(patches()).toEqual([])
   })
 
+  it('a group that makes KRaft controllers is refused for new brokers', async () => {
+    await expect(
+      backend({ brokerConfigGroup: 'controller' }).addBrokers(1, { dryRun: false }),
+    ).rejects.toMatchObject({
+      code: 'AP_ERR_UNSAFE',
+      field: 'brokers.brokerConfigGroup',
+    })
+    expect(patches()).toEqual([])
+  })
+
   it('a paused upscale (Cruise Control failed, Koperator gave up) is an error', async () => {
     sim.pause = 'upscale'
     await expect(backend().addBrokers(1, { dryRun: false })).rejects.toMatchObject({

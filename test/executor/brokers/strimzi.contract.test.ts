@@ -136,6 +136,15 @@ describe('strimzi: add brokers', () => {
     expect(result).toMatchObject({ applied: false, dryRun: true, brokers: [3, 4] })
   })
 
+  it('a pool still reconciling an earlier change is a retryable conflict (its new ids would be mixed up)', async () => {
+    ;(pool().metadata as Json).generation = 2
+    await expect(backend().addBrokers(1, { dryRun: false })).rejects.toMatchObject({
+      code: 'AP_ERR_CONFLICT',
+      retryable: true,
+    })
+    expect(writes()).toEqual([])
+  })
+
   it('a conflict on the pool is re-read and retried', async () => {
     let bumped = false
     api.controllers.unshift((a) => {

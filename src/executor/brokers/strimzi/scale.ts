@@ -26,6 +26,16 @@ export async function addBrokers(
     async () => {
       before = await client.read(signal)
       client.checkBrokerPool(before)
+      if (!settled(before) && !dryRun) {
+        // The new ids are read off status.nodeIds: a scale still in progress would be counted as ours.
+        throw new AutopilotError(
+          'AP_ERR_CONFLICT',
+          `${client.name} is still being reconciled; not adding brokers now`,
+          {
+            retryable: true,
+          },
+        )
+      }
       const taken = request.ids?.filter((id) => before.nodeIds.includes(id)) ?? []
       if (taken.length > 0) {
         throw new AutopilotError('AP_ERR_INPUT', `${client.name} already has brokers ${taken.join(', ')}`, {
