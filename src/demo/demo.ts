@@ -37,7 +37,7 @@ export interface DemoOptions {
   host: string
   /** Dashboard port; 0 picks a free one. A taken port falls back to a free one. */
   port: number
-  /** Stop by itself after this long (ms); otherwise run until the signal aborts. */
+  /** Stop by itself this long (ms) after the load starts; otherwise run until the signal aborts. */
   durationMs?: number
   signal: AbortSignal
   out: { write(text: string): unknown }
@@ -81,7 +81,7 @@ export async function runDemo(
   const stop = new AbortController()
   const onAbort = () => stop.abort()
   options.signal.addEventListener('abort', onAbort, { once: true })
-  const timer = options.durationMs === undefined ? undefined : setTimeout(onAbort, options.durationMs)
+  let timer: NodeJS.Timeout | undefined
   const cleanup: Array<[string, () => Promise<unknown>]> = []
   let load: Promise<unknown> = Promise.resolve()
   try {
@@ -150,6 +150,7 @@ export async function runDemo(
         `${options.durationMs === undefined ? 'Ctrl-C stops everything.' : `stops by itself after ${options.durationMs / 1000} s (or Ctrl-C).`}\n\n`,
     )
     onRunning?.({ url, stack, daemon })
+    if (options.durationMs !== undefined) timer = setTimeout(onAbort, options.durationMs)
     load = runLoad({
       producer,
       topic: options.topic,

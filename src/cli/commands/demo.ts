@@ -63,7 +63,7 @@ export function registerDemo(program: Command): void {
     )
     .option('--host <host>', 'dashboard address', '127.0.0.1')
     .option('--port <port>', 'dashboard port (0: any free port)', intOption('--port', 0, 65_535), 8080)
-    .option('--duration <duration>', 'stop by itself after this long')
+    .option('--duration <duration>', 'stop by itself this long after the load starts')
     .action(async (opts: DemoFlags) => {
       const phases = parseProfile(opts.profile)
       if (opts.policy !== 'lag' && opts.policy !== 'slo') {
