@@ -1,7 +1,11 @@
 // `npm run bench`: every benchmark, each as ratios against a peer measured in the same run.
 import { benchLag } from './lag.ts'
+import { benchPolicies } from './policies.ts'
 
-const benches: Array<[string, () => Promise<void>]> = [['lag', benchLag]]
+const benches: Array<[string, () => Promise<void>]> = [
+  ['lag', benchLag],
+  ['policies', benchPolicies],
+]
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'))
 for (const [name, run] of benches) {

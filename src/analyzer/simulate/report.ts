@@ -17,10 +17,12 @@ export const METRIC_HEADER = [
 
 export function metricCells(m: RunMetrics): string[] {
   const d = drainSummary(m.drains)
+  const one = (v: number | null) => (v === null ? '-' : v.toFixed(1))
+  // The oracle is lazy by construction (its lag sits near the SLO): drain time means nothing for it.
   const drain =
-    m.drains.length === 0
-      ? '-'
-      : `${d.mean ?? '-'}/${d.max ?? '-'}${d.undrained > 0 ? ` (${d.undrained} not drained)` : ''}`
+    m.drains.length === 0 || m.policy === 'oracle'
+      ? 'n/a'
+      : `${one(d.mean)}/${one(d.max)}${d.undrained > 0 ? ` (${d.undrained} not drained)` : ''}`
   return [
     m.policy,
     m.secondsOverSlo.toFixed(1),

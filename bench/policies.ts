@@ -1,0 +1,165 @@
+// Policy benchmark: every built-in traffic profile through the simulator's consumer-group model (defaults
+// measured on the local stack, src/analyzer/simulate/params.ts), with the three policies and the references:
+//   lag        decide() with the lag policy, autopilot's defaults (HPA behaviour rules)
+//   slo        decide() with the slo policy, its defaults (maxLagSeconds = the SLO)
+//   slo-tuned  the slo policy with tuned settings (below; each one says why)
+//   keda       KEDA + HPA with their defaults (30 s poll, 15 s sync, tolerance 0.1, legacy behaviour)
+//   oracle     the lower bound (perfect knowledge, free and instant scaling, time-sharing)
+//   keep-up    perfect knowledge, whole replicas matched to the current rate, free scaling
+// lag and keda share one lagThreshold (records one replica consumes in half the SLO).
+// Targets (issue 6): slo-tuned has at most half of keda's seconds over the SLO with no more replica-seconds,
+// and stays within 15 % of the oracle's replica-seconds. Deterministic: the same numbers on every run.
+// Usage: npm run bench:policies [-- --json]
+import { type LabResult, runLab, simScaler } from '../src/analyzer/simulate/lab.ts'
+import { modelParams } from '../src/analyzer/simulate/params.ts'
+import { PROFILE_NAMES, profileTrace } from '../src/analyzer/simulate/profiles.ts'
+import { describeLab, METRIC_HEADER, metricCells } from '../src/analyzer/simulate/report.ts'
+import type { ModelParams, RunMetrics } from '../src/analyzer/simulate/types.ts'
+import { printTable } from './report.ts'
+
+/** The slo settings the benchmark tunes, and why (docs/simulate.md has the sweep that chose them). */
+export function tunedSlo(params: ModelParams) {
+  return {
+    policy: {
+      type: 'slo',
+      maxLagSeconds: params.sloSeconds,
+      // The measured throughput, planned at 100 %: the arrival term then asks for exactly what keeps up
+      // (the default 0.8 buys headroom the backlog term already provides).
+      targetUtilization: 1,
+      initialThroughputPerReplica: params.throughputPerReplica,
+      // Learning off: with commits every second every partition shows lag, so every interval looks "busy"
+      // and the learned figure is the consumption, not the capacity; it ratchets the count up (see the
+      // `slo` row). A sample window longer than any run keeps the initial figure.
+      throughputSampleSeconds: 100_000_000,
+    },
+    behavior: {
+      // One step to the target instead of 1 → 5 → 10: every step is a rebalance that stops the group.
+      scaleUp: { policies: [{ type: 'Pods', value: params.partitions, periodSeconds: 15 }] },
+      // A rate-based proposal needs less smoothing than a lag-based one: 60 s instead of 300 s.
+      scaleDown: { stabilizationWindowSeconds: 60 },
+    },
+  }
+}
+
+interface ProfileResult {
+  profile: string
+  lab: LabResult
+  runs: RunMetrics[]
+}
+
+export function runProfiles(params: ModelParams = modelParams()): ProfileResult[] {
+  return PROFILE_NAMES.map((profile) => {
+    const trace = profileTrace(profile)
+    const scaler = simScaler(params)
+    const lab = runLab({
+      trace,
+      params,
+      scaler,
+      policies: ['lag', 'slo', 'keda'],
+      sampleSeconds: 10,
+    })
+    const tuned = runLab({
+      trace,
+      params,
+      scaler: simScaler(params, tunedSlo(params)),
+      policies: ['slo'],
+      oracle: false,
+    })
+    const sloTuned = { ...(tuned.runs[0]?.metrics as RunMetrics), policy: 'slo-tuned' }
+    const runs = lab.runs.map((r) => r.metrics)
+    runs.splice(2, 0, sloTuned)
+    return { profile, lab, runs }
+  })
+}
+
+export interface TargetCheck {
+  profile: string
+  sloOverSlo: number
+  kedaOverSlo: number
+  sloCost: number
+  kedaCost: number
+  oracleCost: number
+  keepUpCost: number
+  halfKedaViolations: boolean
+  noMoreCostThanKeda: boolean
+  within15OfOracle: boolean
+  within15OfKeepUp: boolean
+}
+
+export function checkTargets(r: ProfileResult): TargetCheck {
+  const by = (name: string) => r.runs.find((m) => m.policy === name) as RunMetrics
+  const slo = by('slo-tuned')
+  const keda = by('keda')
+  const oracle = by('oracle')
+  const keepUp = by('keep-up')
+  return {
+    profile: r.profile,
+    sloOverSlo: slo.secondsOverSlo,
+    kedaOverSlo: keda.secondsOverSlo,
+    sloCost: slo.replicaSeconds,
+    kedaCost: keda.replicaSeconds,
+    oracleCost: oracle.replicaSeconds,
+    keepUpCost: keepUp.replicaSeconds,
+    halfKedaViolations: slo.secondsOverSlo <= 0.5 * keda.secondsOverSlo,
+    noMoreCostThanKeda: slo.replicaSeconds <= keda.replicaSeconds,
+    within15OfOracle: slo.replicaSeconds <= 1.15 * oracle.replicaSeconds,
+    within15OfKeepUp: slo.replicaSeconds <= 1.15 * keepUp.replicaSeconds,
+  }
+}
+
+const pct = (a: number, b: number) => `${a <= b ? '' : '+'}${Math.round((a / b - 1) * 100)}%`
+const yes = (ok: boolean) => (ok ? 'yes' : 'NO')
+
+export async function benchPolicies(): Promise<void> {
+  const params = modelParams()
+  const results = runProfiles(params)
+  if (process.argv.includes('--json')) {
+    const out = results.map((r) => ({
+      profile: r.profile,
+      trace: r.lab.trace,
+      runs: r.runs,
+      targets: checkTargets(r),
+    }))
+    process.stdout.write(`${JSON.stringify({ params, results: out })}\n`)
+    return
+  }
+  process.stdout.write('\n## Scaling policies on simulated traffic (autopilot simulate)\n')
+  for (const r of results) {
+    process.stdout.write(`\n### ${r.profile}\n${describeLab(r.lab)}\n\n`)
+    printTable(METRIC_HEADER, r.runs.map(metricCells))
+  }
+  process.stdout.write('\n### Targets (slo-tuned)\n\n')
+  const checks = results.map(checkTargets)
+  printTable(
+    [
+      'profile',
+      's over SLO slo/keda',
+      '≤ ½ keda',
+      'replica-s slo/keda',
+      '≤ keda',
+      'vs oracle',
+      '≤ +15%',
+      'vs keep-up',
+      '≤ +15%',
+    ],
+    checks.map((c) => [
+      c.profile,
+      `${c.sloOverSlo}/${c.kedaOverSlo}`,
+      yes(c.halfKedaViolations),
+      `${Math.round(c.sloCost)}/${Math.round(c.kedaCost)}`,
+      yes(c.noMoreCostThanKeda),
+      pct(c.sloCost, c.oracleCost),
+      yes(c.within15OfOracle),
+      pct(c.sloCost, c.keepUpCost),
+      yes(c.within15OfKeepUp),
+    ]),
+  )
+  process.stdout.write(
+    '\nslo-tuned: targetUtilization 1, initialThroughputPerReplica = the model throughput with learning off, ' +
+      'scale-up in one step (Pods = partitions per 15 s), scale-down stabilization 60 s. The oracle time-shares ' +
+      'replicas step by step at no cost, so no policy holding whole replicas comes within 15 % of it; keep-up ' +
+      'is the whole-replica reference. docs/simulate.md explains the gaps.\n',
+  )
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchPolicies()
