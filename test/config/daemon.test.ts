@@ -8,7 +8,8 @@ function rejected(text: string): { path: string; message: string; line?: number 
     parseConfig(text, 'test.yaml')
   } catch (err) {
     if (!AutopilotError.is(err)) throw err
-    return (err.details?.issues as Array<{ path: string; message: string; line?: number }>)[0]!
+    const issues = (err.details?.issues ?? []) as Array<{ path: string; message: string; line?: number }>
+    return issues[0]!
   }
   throw new Error('expected the config to be rejected')
 }
