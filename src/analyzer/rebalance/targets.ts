@@ -27,9 +27,9 @@ export interface Targets {
   globalBand: boolean
 }
 
-/** ±1 band around total/n, in integers: [ceil((total − n)/n), floor((total + n)/n)]. */
+/** ±1 band around total/n, in integers: [ceil((total − n)/n), floor((total + n)/n)], never below 0. */
 export function bandAround(total: number, n: number): Band {
-  return [Math.ceil((total - n) / n), Math.floor((total + n) / n)]
+  return [Math.max(0, Math.ceil((total - n) / n)), Math.floor((total + n) / n)]
 }
 
 interface RackLimits {
@@ -139,7 +139,7 @@ export function computeTargets(m: Model): { targets: Targets; warnings: Rebalanc
         const [sum, nr] = totals[m.rack[b]!]!
         // sum/nr may be fractional for unpinned racks: the ±1 band is taken around it with a tolerance for
         // float noise (sum is rest·nr/restBrokers of integers).
-        replicaLo[b] = Math.ceil(sum / nr - 1 - 1e-9)
+        replicaLo[b] = Math.max(0, Math.ceil(sum / nr - 1 - 1e-9))
         replicaHi[b] = Math.floor(sum / nr + 1 + 1e-9)
       }
       warnings.push({

@@ -125,7 +125,7 @@ export function applyPlan(input: RebalanceInput, report: RebalanceReport): Map<s
 }
 
 export const band = (total: number, n: number): [number, number] => [
-  Math.ceil((total - n) / n),
+  Math.max(0, Math.ceil((total - n) / n)),
   Math.floor((total + n) / n),
 ]
 
