@@ -311,7 +311,7 @@ export class Run {
       this.#state = 'cancelling'
       this.#publish()
       const before = new Set(this.#inState('in-flight'))
-      const stuck = await revertInFlight(
+      const { stuck, unordered } = await revertInFlight(
         {
           port: this.#in.port,
           clock: this.#s.clock,
@@ -322,6 +322,10 @@ export class Run {
         this.#in.tracked,
       )
       reverted = [...before].filter((t) => t.state === 'reverted').map(tp)
+      if (unordered.length > 0) {
+        const names = unordered.map((t) => `${t.move.topic}-${t.move.partition}`).join(', ')
+        this.#warnings.push(`reverted with another replica order (preferred leader) than before: ${names}`)
+      }
       if (stuck.length > 0) {
         const names = stuck.map((t) => `${t.move.topic}-${t.move.partition}`).join(', ')
         const error = new AutopilotError('AP_ERR_KAFKA', `could not revert the moves of ${names}`, {

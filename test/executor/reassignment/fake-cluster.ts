@@ -116,8 +116,9 @@ export class FakeCluster {
         if (m.replicas === null) {
           const r = this.ongoing.get(key)
           if (!r) return { topic: m.topic, partition: m.partition, error: 'NO_REASSIGNMENT_IN_PROGRESS' }
-          p.replicas = [...r.original]
-          p.isr = [...r.original]
+          // Like Kafka 4.1: the original set comes back in the target-first order of the ongoing list.
+          p.replicas = p.replicas.filter((b) => r.original.includes(b))
+          p.isr = [...p.replicas]
           this.ongoing.delete(key)
         } else {
           const original = this.ongoing.get(key)?.original ?? p.replicas

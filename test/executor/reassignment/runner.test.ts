@@ -182,6 +182,29 @@ describe('executor state machine', () => {
     expect(c.configLines()).toEqual([])
   })
 
+  it('a revert puts the original replica order back (Kafka’s cancel returns the set, target-ordered)', async () => {
+    const c = new FakeCluster({ t: [[1, 2]] })
+    c.pollsToComplete = Number.POSITIVE_INFINITY
+    const abort = new AbortController()
+    const plan = { version: 1, partitions: [{ topic: 't', partition: 0, replicas: [3, 2] }] }
+    const { result } = await run(
+      c,
+      {
+        signal: abort.signal,
+        journal: (e) => {
+          if (e.kind === 'started') abort.abort()
+        },
+      },
+      plan,
+    )
+    expect(result).toMatchObject({ state: 'cancelled', outcome: 'unchanged', warnings: [] })
+    const submitted = c.calls
+      .filter((x) => x.method === 'alterPartitionReassignments')
+      .map((x) => (x.args[0] as Array<{ replicas: number[] | null }>)[0]!.replicas)
+    expect(submitted).toEqual([[3, 2], null, [1, 2]]) // move, cancel (→ [2, 1]), reorder back
+    expect(c.partition('t', 0)!.replicas).toEqual([1, 2])
+  })
+
   it('someone else cancels the reassignment: detected after 3 polls, the run stops as cancelled "external"', async () => {
     const c = cluster()
     c.pollsToComplete = Number.POSITIVE_INFINITY

@@ -33,23 +33,23 @@ export async function replicasOf(admin: KafkaAdminPort, topic: string): Promise<
   return md.topics[0]!.partitions.map((p) => p.replicas)
 }
 
-/** Each partition [a, b] → [c, a] with c the broker not holding it: one replica copied, a new preferred leader. */
+/**
+ * Each partition [a, b] → [c, a] with c the broker not holding it: one replica copied, a new preferred leader.
+ * `replaceLeader`: [a, b] → [c, b] instead (the replica that goes is the preferred leader).
+ */
 export async function rotatePlan(
   admin: KafkaAdminPort,
   topic: string,
-  partitions?: number[],
+  options: { replaceLeader?: boolean } = {},
 ): Promise<ReassignmentPlan> {
   const current = await replicasOf(admin, topic)
   return {
     version: 1,
-    partitions: current
-      .map((replicas, partition) => ({ replicas, partition }))
-      .filter((p) => partitions === undefined || partitions.includes(p.partition))
-      .map(({ replicas, partition }) => ({
-        topic,
-        partition,
-        replicas: [BROKERS.find((b) => !replicas.includes(b))!, replicas[0]!],
-      })),
+    partitions: current.map((replicas, partition) => ({
+      topic,
+      partition,
+      replicas: [BROKERS.find((b) => !replicas.includes(b))!, replicas[options.replaceLeader ? 1 : 0]!],
+    })),
   }
 }
 
