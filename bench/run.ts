@@ -1,10 +1,12 @@
 // `npm run bench`: every benchmark, each as ratios against a peer measured in the same run.
 import { benchLag } from './lag.ts'
 import { benchPolicies } from './policies.ts'
+import { benchReaction } from './reaction.ts'
 
 const benches: Array<[string, () => Promise<void>]> = [
   ['lag', benchLag],
   ['policies', benchPolicies],
+  ['reaction', benchReaction],
 ]
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'))
