@@ -77,6 +77,8 @@ export class Run {
   #firstSubmitAt: number | null = null
   #cancelReason: CancelReason | null = null
   #warnings: string[] = []
+  /** Set once the moves have ended (done, failed or cancelled): a cancel() from then on changes nothing. */
+  #windingDown = false
   readonly done: Promise<ExecutionResult>
 
   constructor(input: RunInput) {
@@ -112,7 +114,7 @@ export class Run {
 
   /** Stops submitting, reverts in-flight moves, clears throttles. Idempotent; resolves with the result. */
   requestCancel(reason: CancelReason): Promise<ExecutionResult> {
-    if (this.#cancelReason === null && this.#state === 'running') {
+    if (this.#cancelReason === null && !this.#windingDown) {
       this.#cancelReason = reason
       this.#stop.abort()
     }
@@ -304,6 +306,7 @@ export class Run {
   }
 
   async #windDown(initial: StepError | null, owned: ThrottleConfigs | null): Promise<ExecutionResult> {
+    this.#windingDown = true
     let failure = initial
     const cancelling = failure !== null || this.#cancelReason !== null
     let reverted: TopicPartition[] = []

@@ -236,6 +236,21 @@ describe('executor state machine', () => {
     expect(c.partition('t', 0)!.replicas).toEqual([3, 1])
   })
 
+  it('cancel() after the last move finished changes nothing: the run still completes', async () => {
+    const c = cluster()
+    let execution: Awaited<ReturnType<typeof executePlan>> | null = null
+    execution = await executePlan(c.port, PLAN, {
+      clock: c.clock,
+      readBackMs: 0,
+      trackBytes: false,
+      journal: (e) => {
+        if (e.kind === 'throttles-cleared') void execution!.cancel()
+      },
+    })
+    const result = await execution.done
+    expect(result).toMatchObject({ state: 'completed', cancelReason: null })
+  })
+
   it('a journal that throws does not stop the run; the errors are warnings', async () => {
     const c = cluster()
     const { result } = await run(c, {
