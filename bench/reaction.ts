@@ -101,6 +101,9 @@ async function measure(stack: StackState, admin: KafkaAdminPort, policy: Policy)
     await waitFor('the first worker', 60_000, () =>
       (daemon!.scalers()[0]?.replicas?.ready ?? 0) >= 1 ? true : undefined,
     )
+    // A random phase against the daemon's polling clock (the worker was seen ready right after a tick, and
+    // the quiet phase is a whole number of polls), so one run is one fair sample of the poll's phase.
+    await delay(Math.random() * POLLING_S * 1000)
     // quiet, then the burst; its start is when the load generator enters the burst phase
     let burstAt = 0
     const loading = runLoad({
