@@ -4,10 +4,11 @@
 //   ListOffsets (high watermarks of all partitions at once) · Fetch (record probes at lagging positions, and
 //   the log start / last stable offset of lagging partitions from the same answers).
 // The port batches each call per broker / coordinator; this module never loops per group or partition.
-// Per broker that is one ListOffsets and at most one Fetch in the common case. Extra, only when needed: log
-// starts of partitions without a commit under `earliest` (one more ListOffsets per leader, same round), log
-// starts of every partition with allTopicOffsets (the exporter: two ListOffsets per broker), a commit below
-// the log start (the port's out-of-range round), a probe left unanswered once the log starts are known.
+// Per broker that is one ListOffsets and at most one Fetch in the common case (every group committed on its
+// partitions). Extra, only when needed: log starts of partitions without a commit or without a group (one more
+// ListOffsets per leader, same round), log starts of every partition with allTopicOffsets (the exporter: two
+// ListOffsets per broker), a commit below the log start (the port's out-of-range round), a probe left
+// unanswered once the log starts are known. See src/analyzer/lag/reads.ts for why each is read.
 
 import {
   applyProbeMarks,
@@ -149,8 +150,8 @@ export class LagMonitor {
   }
 
   /**
-   * High watermarks of every partition (one ListOffsets per leader); log starts only where needed, in a second
-   * ListOffsets per leader sent at the same time. With allTopicOffsets every log start is read (exporter:
+   * High watermarks of every partition (one ListOffsets per leader); log starts only of partitions without a
+   * commit or a group, in a second ListOffsets per leader sent at the same time. With allTopicOffsets every log start is read (exporter:
    * kafka_topic_partition_oldest_offset), so two per leader.
    */
   async #logOffsets(partitions: TopicPartition[], needStart: TopicPartition[]): Promise<PartitionOffsets[]> {

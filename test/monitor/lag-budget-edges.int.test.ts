@@ -82,6 +82,8 @@ beforeAll(async () => {
     idempotent: true,
     transactionalId: `${s}-open-txid`,
     serializers: stringSerializers,
+    // the library sends `timeout` as the transaction timeout: long enough that the broker never aborts it here
+    timeout: 300_000,
   })
   openTx = await openProducer.beginTransaction()
   await openTx.send({ messages: [...records(t.open, 0, 2), ...records(t.openQuiet, 0, 2)] })

@@ -25,7 +25,7 @@ describe('LagMonitor request budget', () => {
   it('one call of each kind per poll, whatever the number of groups; only high watermarks listed', async () => {
     const port = cluster()
     for (let i = 0; i < 300; i++)
-      port.addGroup(`g${i}`, { 'orders/0': i % 100, 'orders/1': 50, 'payments/0': 3 })
+      port.addGroup(`g${i}`, { 'orders/0': i % 100, 'orders/1': 50, 'orders/2': 100, 'payments/0': 3 })
     const snap = await new LagMonitor(port, { now: clock().now }).poll()
     expect(snap.groups).toHaveLength(300)
     expect(port.calls).toEqual({
@@ -76,6 +76,11 @@ describe('LagMonitor request budget', () => {
       kinds: [['latest'], ['earliest']],
     },
     {
+      name: 'no commit under latest: the same (a scaler with its own earliest policy counts retained records)',
+      setup: (port) => port.addGroup('g', { 'orders/0': 100 }),
+      kinds: [['latest'], ['earliest']],
+    },
+    {
       name: 'exporter (allTopicOffsets): log start and high watermark of every partition',
       options: { allTopicOffsets: true },
       setup: (port) => port.addGroup('g', { 'orders/0': 10 }),
@@ -108,10 +113,10 @@ describe('LagMonitor request budget', () => {
     ])
   })
 
-  it('no commit under earliest: only the uncommitted partitions have their log start read', async () => {
+  it('no commit: only the uncommitted partitions have their log start read', async () => {
     const port = cluster()
     port.addGroup('g', { 'orders/0': 100 })
-    await new LagMonitor(port, { policy: 'earliest' }).poll()
+    await new LagMonitor(port).poll()
     expect(port.offsetReads[1]).toEqual({ kinds: ['earliest'], partitions: ['orders/1', 'orders/2'] })
   })
 })

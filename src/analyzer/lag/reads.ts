@@ -9,8 +9,12 @@
 //   the probe is cached (a stalled group), the partition is read at its high watermark in the same Fetch, only
 //   for those marks (no records come back). A commit below the log start is placed by the port (the Fetch is
 //   refused as out of range, one ListOffsets round places it): the rare extra round.
-// - no commit under `earliest`: the position is the log start, read with ListOffsets for those partitions only
-//   (`logStartNeeded`), as for partitions no group covers (the scaler counts their retained records).
+// - no commit: under `earliest` the position is the log start, so it is read with ListOffsets for those
+//   partitions only (`logStartNeeded`), and likewise for partitions no group covers. Under `latest` too: the
+//   scaler (analyzer/scaling/from-snapshot.ts) counts an uncommitted partition's retained records (log end −
+//   log start) for any trigger whose own offsetResetPolicy is `earliest`, whatever policy the shared monitor
+//   runs with (the daemon uses `latest` unless every scaler says `earliest`). Steady groups commit everywhere,
+//   so this extra ListOffsets is rare.
 import type { PartitionOffsets, RecordProbe, TopicPartition } from '../../kafka/port.ts'
 import { resolvePosition } from './position.ts'
 import { groupPartitions, key } from './select.ts'
@@ -30,11 +34,10 @@ const byPosition = (a: ProbePosition, b: ProbePosition) =>
   a.topic.localeCompare(b.topic) || a.partition - b.partition || a.offset - b.offset
 
 /**
- * Partitions whose log start the ListOffsets round must read: under `earliest`, those where a group has no
+ * Partitions whose log start the ListOffsets round must read, whatever the policy: those where a group has no
  * commit, and those no group covers. Sorted.
  */
-export function logStartNeeded(inputs: Omit<LagInputs, 'offsets'>): TopicPartition[] {
-  if (inputs.policy !== 'earliest') return []
+export function logStartNeeded(inputs: Omit<LagInputs, 'offsets' | 'policy'>): TopicPartition[] {
   const topicPartitions = new Map(inputs.topics.map((t) => [t.topic, t.partitions]))
   const covered = new Set<string>()
   const needed = new Map<string, TopicPartition>()

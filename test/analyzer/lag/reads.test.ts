@@ -78,30 +78,27 @@ const previous = (partitions: PartitionLog[], probes: RecordProbe[]): LagSnapsho
 const at = (ps: Array<{ partition: number; offset: number }>) => ps.map((p) => `${p.partition}@${p.offset}`)
 
 describe('logStartNeeded', () => {
-  const rows: Array<{ name: string; policy: LagInputs['policy']; groups: GroupInput[]; want: number[] }> = [
-    { name: 'latest: never', policy: 'latest', groups: [group('g', { 0: 5 })], want: [] },
+  const rows: Array<{ name: string; groups: GroupInput[]; want: number[] }> = [
+    { name: 'every partition committed: none', groups: [group('g', { 0: 5, 1: 5, 2: 5 })], want: [] },
     {
-      name: 'earliest: partitions where a group has no commit',
-      policy: 'earliest',
+      name: 'partitions where a group has no commit (under either policy: the scaler may count them)',
       groups: [group('a', { 0: 5, 1: 5 }), group('b', { 0: 5 })],
       want: [1, 2],
     },
     {
-      name: 'earliest: every partition when no group covers the topic (the scaler counts retained records)',
-      policy: 'earliest',
+      name: 'every partition when no group covers the topic (the scaler counts retained records)',
       groups: [],
       want: [0, 1, 2],
     },
     {
-      name: 'earliest: a group whose offsets failed does not count',
-      policy: 'earliest',
+      name: 'a group whose offsets failed does not count',
       groups: [group('a', { 0: 5, 1: 5, 2: 5 }), group('b', {}, 'COORDINATOR_NOT_AVAILABLE')],
       want: [],
     },
   ]
   for (const row of rows) {
     it(row.name, () => {
-      const x = inputs(row.groups, [hw(0, 10), hw(1, 10), hw(2, 10)], row.policy)
+      const x = inputs(row.groups, [hw(0, 10), hw(1, 10), hw(2, 10)])
       expect(logStartNeeded(x).map((p) => p.partition)).toEqual(row.want)
     })
   }
