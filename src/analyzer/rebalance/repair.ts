@@ -23,7 +23,11 @@ function holdings(m: Model): number[][] {
   return out
 }
 
-/** Shortest chain of moves from a broker passing isSource to one passing isTarget, as [partition, from, to]. */
+/**
+ * Shortest chain of moves from a broker passing isSource to one passing isTarget, as [partition, from, to].
+ * Layer by layer: every broker of a layer is first checked for a direct move to a target (cheap, and the
+ * usual answer), and only then does the search spread to the brokers not seen yet.
+ */
 function findChain(
   m: Model,
   isSource: (b: number) => boolean,
@@ -32,27 +36,40 @@ function findChain(
 ): Array<[number, number, number]> | null {
   const held = holdings(m)
   const via = new Map<number, [number, number]>() // broker → [partition, previous broker]
-  const queue = m.kept.filter(isSource)
   const seen = new Uint8Array(m.ids.length)
-  for (const s of queue) seen[s] = 1
-  for (let head = 0; head < queue.length; head++) {
-    const y = queue[head]!
-    for (const p of held[y]!) {
-      if (followersOnly && m.rep[p]![0] === y) continue
-      for (const x of m.kept) {
-        if (seen[x] || !canMove(m, p, y, x)) continue
-        seen[x] = 1
-        via.set(x, [p, y])
-        if (!isTarget(x)) {
-          queue.push(x)
-          continue
-        }
-        const hops: Array<[number, number, number]> = []
-        for (let to = x, step = via.get(x); step; to = step[1], step = via.get(to))
-          hops.push([step[0], step[1], to])
-        return hops.reverse()
+  const targets = m.kept.filter((b) => isTarget(b) && !isSource(b))
+  const movable = (p: number, y: number) => !(followersOnly && m.rep[p]![0] === y)
+  const chainTo = (x: number, p: number, y: number) => {
+    const hops: Array<[number, number, number]> = [[p, y, x]]
+    for (let to = y, step = via.get(y); step; to = step[1], step = via.get(to))
+      hops.push([step[0], step[1], to])
+    return hops.reverse()
+  }
+  let layer = m.kept.filter(isSource)
+  for (const s of layer) seen[s] = 1
+  let unseen = m.kept.length - layer.length
+  while (layer.length > 0) {
+    for (const y of layer) {
+      for (const p of held[y]!) {
+        if (!movable(p, y)) continue
+        for (const x of targets) if (!seen[x] && canMove(m, p, y, x)) return chainTo(x, p, y)
       }
     }
+    const next: number[] = []
+    for (const y of layer) {
+      for (const p of held[y]!) {
+        if (unseen === 0) break
+        if (!movable(p, y)) continue
+        for (const x of m.kept) {
+          if (seen[x] || isTarget(x) || !canMove(m, p, y, x)) continue
+          seen[x] = 1
+          unseen--
+          via.set(x, [p, y])
+          next.push(x)
+        }
+      }
+    }
+    layer = next
   }
   return null
 }
@@ -73,36 +90,65 @@ function applyChain(
   return true
 }
 
+/**
+ * Runs the same path again (same brokers, new partitions) while its ends still need it: after a chain is
+ * found the next one usually has the same shape, and this spares a search per unit.
+ */
+function repeatChain(m: Model, t: Targets, path: number[], stillNeeded: () => boolean): void {
+  const held = holdings(m)
+  const cursor = path.map(() => 0)
+  while (stillNeeded()) {
+    const hops: Array<[number, number, number]> = []
+    for (let i = 0; i + 1 < path.length; i++) {
+      const from = path[i]!
+      const to = path[i + 1]!
+      const list = held[from]!
+      while (cursor[i]! < list.length && !canMove(m, list[cursor[i]!]!, from, to)) cursor[i]!++
+      if (cursor[i]! >= list.length) return
+      hops.push([list[cursor[i]!]!, from, to])
+      cursor[i]!++
+    }
+    if (!applyChain(m, t, hops)) return
+  }
+}
+
 export function repairReplicas(m: Model, t: Targets): void {
   const lo = t.replicaLo
   const hi = t.replicaHi
   // Each full chain closes one unit of imbalance; the guard only stops chains that keep failing half-way.
   let units = 0
   for (const b of m.kept) units += Math.max(0, lo[b]! - m.count[b]!) + Math.max(0, m.count[b]! - hi[b]!)
+  const above = (floor: Int32Array) => (b: number) => m.count[b]! > floor[b]!
+  const below = (ceil: Int32Array) => (b: number) => m.count[b]! < ceil[b]!
   for (let guard = 0; guard < 2 * units + 16; guard++) {
-    const deficit = m.kept.some((b) => m.count[b]! < lo[b]!)
-    const surplus = m.kept.some((b) => m.count[b]! > hi[b]!)
+    const deficit = m.kept.some(below(lo))
+    const surplus = m.kept.some(above(hi))
     if (!deficit && !surplus) return
-    const chain = deficit
-      ? ((surplus
-          ? findChain(
-              m,
-              (b) => m.count[b]! > hi[b]!,
-              (b) => m.count[b]! < lo[b]!,
-            )
-          : null) ??
-        findChain(
-          m,
-          (b) => m.count[b]! > lo[b]!,
-          (b) => m.count[b]! < lo[b]!,
-        ))
-      : findChain(
-          m,
-          (b) => m.count[b]! > hi[b]!,
-          (b) => m.count[b]! < hi[b]!,
-        )
-    if (!chain) return
-    applyChain(m, t, chain)
+    // Surplus to deficit first; then a deficit from any broker above its low end; then a surplus to any
+    // broker below its high end.
+    const tries: Array<[Int32Array, Int32Array]> = deficit
+      ? surplus
+        ? [
+            [hi, lo],
+            [lo, lo],
+          ]
+        : [[lo, lo]]
+      : [[hi, hi]]
+    let found: [Array<[number, number, number]>, Int32Array, Int32Array] | null = null
+    for (const [floor, ceil] of tries) {
+      const chain = findChain(m, above(floor), below(ceil))
+      if (chain) {
+        found = [chain, floor, ceil]
+        break
+      }
+    }
+    if (!found) return
+    const [chain, floor, ceil] = found
+    if (!applyChain(m, t, chain)) continue
+    const first = chain[0]![1]
+    const last = chain[chain.length - 1]![2]
+    const path = [first, ...chain.map((hop) => hop[2])]
+    repeatChain(m, t, path, () => above(floor)(first) && below(ceil)(last))
   }
 }
 

@@ -5,6 +5,7 @@ import { registerDemo } from './demo.ts'
 import { registerExporter } from './exporter.ts'
 import { registerLag } from './lag.ts'
 import { registerPlan } from './plan.ts'
+import { registerRebalance } from './rebalance.ts'
 import { registerRecord } from './record.ts'
 import { registerRun } from './run.ts'
 import { registerSimulate } from './simulate.ts'
@@ -28,4 +29,5 @@ export const commands: Array<(program: Command) => void> = [
   registerDecisions,
   registerSimulate,
   registerRecord,
+  registerRebalance,
 ]

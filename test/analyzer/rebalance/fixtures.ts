@@ -58,9 +58,11 @@ export interface RandomCluster {
   racks: string[] | null
 }
 
+const MAX_PARTITIONS = 3000
+
 /**
  * Brokers 3–30, racks none or 1–5 (assigned at random, so rack sizes differ), topics with RF 1–3 (≤ racks
- * when rack-aware), a few thousand partitions at most, replicas drawn with skewed broker weights (a few hot
+ * when rack-aware), at most 3,000 partitions, replicas drawn with skewed broker weights (a few hot
  * brokers, some nearly empty), on distinct racks while the racks allow.
  */
 export function randomCluster(r: Rng, opts: { sized?: boolean } = {}): RandomCluster {
@@ -80,7 +82,8 @@ export function randomCluster(r: Rng, opts: { sized?: boolean } = {}): RandomClu
   for (let t = 0; t < topics; t++) {
     const rf = r.int(1, maxRf)
     rfs.push(rf)
-    const count = r.int(1, r.chance(0.2) ? 1500 : 300)
+    const count = Math.min(r.int(1, r.chance(0.2) ? 1500 : 300), MAX_PARTITIONS - partitions.length)
+    if (count <= 0) break
     for (let p = 0; p < count; p++) {
       const chosen: number[] = []
       const racksUsed = new Set<string | null | undefined>()

@@ -8,7 +8,8 @@ import type { RebalanceInput, RebalanceOptions } from '../../../src/analyzer/reb
 import { AutopilotError } from '../../../src/errors.ts'
 import { band, countsOf, type RandomCluster, randomCluster, rng, verifyPlan } from './fixtures.ts'
 
-const SEEDS = Array.from({ length: 40 }, (_, i) => 7 + i * 104729)
+// 30 seeds keep the unit run short; REBALANCE_SEEDS=300 npx vitest run test/analyzer/rebalance for a deep run.
+const SEEDS = Array.from({ length: Number(process.env.REBALANCE_SEEDS ?? 30) }, (_, i) => 7 + i * 104729)
 
 /**
  * The bound of bounds.ts recomputed from the starting assignment (no rack limits): max(D, X + Σ E_b) with
@@ -138,7 +139,7 @@ describe('planner on random clusters', () => {
     expect(again.leaderMoves).toBe(0)
   })
 
-  it.each(SEEDS.slice(0, 15))('seed %i: same input, same plan', (seed) => {
+  it.each(SEEDS.slice(0, 10))('seed %i: same input, same plan', (seed) => {
     const cluster = randomCluster(rng(seed), { sized: true })
     const shuffled = { ...cluster.input, partitions: [...cluster.input.partitions].reverse() }
     expect(planReassignment(shuffled)).toEqual(planReassignment(cluster.input))
