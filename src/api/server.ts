@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Registry } from 'prom-client'
 import type { LagSource } from '../monitor/lag-collector.ts'
+import { type AlertsPluginOptions, alertsPlugin } from './alerts.ts'
 import { dashboardPlugin } from './dashboard.ts'
 import { type DecisionsPluginOptions, decisionsPlugin } from './decisions.ts'
 import { installErrorHandling } from './errors.ts'
@@ -17,6 +18,8 @@ export interface ApiOptions extends HealthPluginOptions, ScalersPluginOptions, D
   /** Lag series are dropped when the last snapshot is older than this. */
   staleAfterMs: number
   now?: () => number
+  /** Self-healing: POST /alerts and /api/v1/actions, when the config has an `alerts` section. */
+  alerts?: AlertsPluginOptions
 }
 
 export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
@@ -31,6 +34,7 @@ export async function buildApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(healthPlugin, { readiness: options.readiness })
   await app.register(scalersPlugin, { prefix: '/api/v1', scalers: options.scalers, role: options.role })
   await app.register(decisionsPlugin, { prefix: '/api/v1', journal: options.journal })
+  if (options.alerts) await app.register(alertsPlugin, options.alerts)
   await app.register(dashboardPlugin, { journal: options.journal, scalers: options.scalers })
   return app
 }

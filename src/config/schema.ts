@@ -1,6 +1,7 @@
 // The whole `autopilot.yaml`. Each section lives in its own file; this one only assembles them and checks
 // rules that span scalers. `schema/autopilot.schema.json` is generated from this (scripts/generate-schema.ts).
 import { z } from 'zod'
+import { alerts } from './alerts.ts'
 import { journal, leaderElection, server } from './daemon.ts'
 import { scaler } from './scaler.ts'
 
@@ -18,6 +19,7 @@ export const autopilotConfig = z
     server,
     journal,
     leaderElection,
+    alerts,
   })
   .check((ctx) => {
     const scalers = Array.isArray(ctx.value.scalers) ? ctx.value.scalers : []
@@ -52,8 +54,9 @@ export const autopilotConfig = z
   .meta({ title: 'Kafka Autopilot configuration', description: 'autopilot.yaml' })
 
 export type AutopilotConfig = z.output<typeof autopilotConfig>
-export type { JournalConfig, LeaderElectionConfig, ServerConfig } from './daemon.ts'
+export type { AlertsConfig } from './alerts.ts'
 export type { BehaviorConfig, ScalingPolicy, ScalingRules, SelectPolicy } from './behavior.ts'
+export type { JournalConfig, LeaderElectionConfig, ServerConfig } from './daemon.ts'
 export type { PolicyConfig, SloPolicyConfig } from './policy.ts'
 export type { FallbackConfig, ScalerConfig } from './scaler.ts'
 export type { TargetConfig } from './target.ts'

@@ -193,6 +193,8 @@ function onAlert(
     target: r.target,
     disruptive: r.disruptive,
     params: r.params,
+    labels: alert.labels,
+    annotations: alert.annotations,
     fingerprints: [alert.fingerprint],
     alertname: name,
     rule: r.rule,

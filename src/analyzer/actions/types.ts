@@ -62,6 +62,9 @@ export interface ActionRecord {
   target: string
   disruptive: boolean
   params: Record<string, string>
+  /** Of the alert that created it. */
+  labels: Record<string, string>
+  annotations: Record<string, string>
   /** The alert that created it, and those coalesced into it. */
   fingerprints: string[]
   alertname: string

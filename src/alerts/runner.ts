@@ -1,0 +1,247 @@
+// The thin, stateful shell around the pure engine: it owns the engine state, journals every step, runs the
+// actions the engine starts through their handlers and feeds their outcome back. One runner per daemon.
+import { decide } from '../analyzer/actions/engine.ts'
+import {
+  type ActionRecord,
+  type EngineConfig,
+  type EngineEvent,
+  type EngineJournalEntry,
+  type EngineResult,
+  type EngineState,
+  emptyState,
+} from '../analyzer/actions/types.ts'
+import type { AlertsConfig } from '../config/alerts.ts'
+import { AutopilotError, describeCause } from '../errors.ts'
+import type { Journal, JournalEntryInput } from '../journal/journal.ts'
+import { execAction } from './actions/exec.ts'
+import { webhookAction } from './actions/webhook.ts'
+import { type ActionHandler, type ActionHandlers, brokerHandlers } from './handlers.ts'
+import type { ParsedPayload } from './payload.ts'
+
+/** Rejections journaled per second at most; the others are counted and summed up in the next one. */
+const REJECTIONS_PER_SECOND = 10
+
+export function engineConfig(config: AlertsConfig): EngineConfig {
+  return {
+    mode: config.mode,
+    cooldownMs: config.cooldownSeconds * 1000,
+    minBrokers: config.minBrokers,
+    maxBrokers: config.maxBrokers,
+    rules: config.rules.map((r) => ({ name: r.name, match: r.match, action: r.action, params: r.params })),
+    customActions: Object.fromEntries(
+      Object.entries(config.actions).map(([name, a]) => [name, { disruptive: a.disruptive }]),
+    ),
+    useCommandAnnotation: config.useCommandAnnotation,
+    maxTrackedAlerts: config.maxTrackedAlerts,
+    maxFinishedActions: 200,
+  }
+}
+
+export interface AlertRunnerOptions {
+  config: AlertsConfig
+  journal: Pick<Journal, 'append'>
+  now?: () => number
+  /** Real broker action handlers (next step); missing ones answer "not wired". */
+  brokerActions?: Partial<ActionHandlers>
+  /** The broker count of a cluster, for minBrokers/maxBrokers; undefined when unknown. */
+  brokerCount?: (cluster: string) => number | undefined
+  /** Overrides of custom action handlers (tests). */
+  handlers?: ActionHandlers
+  env?: NodeJS.ProcessEnv
+}
+
+export interface ReceiveSummary {
+  shape: ParsedPayload['shape']
+  accepted: number
+  duplicates: number
+  rejected: number
+  actions: string[]
+}
+
+export class AlertRunner {
+  readonly config: EngineConfig
+  #state: EngineState = emptyState()
+  #journal: Pick<Journal, 'append'>
+  #now: () => number
+  #handlers: ActionHandlers
+  #brokerCount: (cluster: string) => number | undefined
+  #running = new Set<Promise<void>>()
+  #abort = new AbortController()
+  #rejectWindow = { second: -1, count: 0, suppressed: 0 }
+  #ticker: NodeJS.Timeout
+
+  constructor(options: AlertRunnerOptions) {
+    this.config = engineConfig(options.config)
+    this.#journal = options.journal
+    this.#now = options.now ?? Date.now
+    this.#brokerCount = options.brokerCount ?? (() => undefined)
+    const custom: ActionHandlers = {}
+    for (const [name, a] of Object.entries(options.config.actions)) {
+      custom[name] = a.type === 'exec' ? execAction(a, options.env) : webhookAction(a)
+    }
+    this.#handlers = { ...brokerHandlers(options.brokerActions), ...custom, ...(options.handlers ?? {}) }
+    this.#ticker = setInterval(() => {
+      if ([...this.#state.actions.values()].some((a) => a.state === 'queued')) this.#apply({ type: 'tick' })
+    }, 1000)
+    this.#ticker.unref()
+  }
+
+  get stats(): EngineState['stats'] & { tracked: number; actions: number } {
+    return { ...this.#state.stats, tracked: this.#state.alerts.size, actions: this.#state.actions.size }
+  }
+
+  actions(): ActionRecord[] {
+    return [...this.#state.actions.values()].reverse()
+  }
+
+  receive(payload: ParsedPayload): ReceiveSummary {
+    const summary: ReceiveSummary = {
+      shape: payload.shape,
+      accepted: 0,
+      duplicates: 0,
+      rejected: 0,
+      actions: [],
+    }
+    for (const r of payload.rejected) {
+      summary.rejected++
+      this.rejected('InvalidAlert', `alert ${r.field} ${r.message}`, { field: r.field })
+    }
+    for (const alert of payload.alerts) {
+      const cluster = alert.labels.kafka_cr ?? alert.labels.cluster ?? 'default'
+      const result = this.#apply({ type: 'alert', alert, brokers: this.#brokerCount(cluster) })
+      if (result.outcome === 'duplicate') summary.duplicates++
+      else if (result.outcome === 'rejected') summary.rejected++
+      else summary.accepted++
+      for (const j of result.journal)
+        if (j.actionId !== null && !summary.actions.includes(j.actionId)) summary.actions.push(j.actionId)
+    }
+    return summary
+  }
+
+  approve(id: string): ActionRecord {
+    const result = this.#apply({ type: 'approve', id })
+    if (result.outcome === 'not-found') {
+      throw new AutopilotError('AP_ERR_NOT_FOUND', `no action ${id}`, {
+        field: 'id',
+        hint: 'autopilot actions list',
+      })
+    }
+    const action = result.state.actions.get(id)!
+    if (result.outcome === 'invalid-state') {
+      throw new AutopilotError(
+        'AP_ERR_CONFLICT',
+        `action ${id} is ${action.state}, not waiting for approval`,
+        { field: 'id' },
+      )
+    }
+    return action
+  }
+
+  /** Journals a rejected input, at most REJECTIONS_PER_SECOND per second (a storm of garbage stays cheap). */
+  rejected(reason: string, message: string, inputs?: unknown): void {
+    const now = this.#now()
+    const second = Math.floor(now / 1000)
+    const w = this.#rejectWindow
+    if (w.second !== second) {
+      w.second = second
+      w.count = 0
+    }
+    if (w.count >= REJECTIONS_PER_SECOND) {
+      w.suppressed++
+      return
+    }
+    w.count++
+    const suppressed = w.suppressed
+    w.suppressed = 0
+    this.#journal.append({
+      at: now,
+      kind: 'event',
+      scaler: 'alerts',
+      reason,
+      message: suppressed > 0 ? `${message} (${suppressed} earlier rejections not journaled)` : message,
+      outcome: 'rejected',
+      ...(inputs === undefined ? {} : { inputs }),
+    })
+  }
+
+  /** Resolves when no action runs (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running])
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#ticker)
+    this.#abort.abort(new Error('autopilot is stopping'))
+    await this.idle()
+  }
+
+  #apply(event: EngineEvent): EngineResult {
+    const now = this.#now()
+    const result = decide(this.#state, event, this.config, now)
+    this.#state = result.state
+    for (const j of result.journal) this.#journal.append(toJournal(j, now))
+    for (const action of result.start) this.#run(action)
+    return result
+  }
+
+  #run(action: ActionRecord): void {
+    const handler: ActionHandler | undefined = this.#handlers[action.action]
+    const context = {
+      signal: this.#abort.signal,
+      progress: (message: string) =>
+        this.#journal.append(
+          toJournal(
+            {
+              step: 'progress',
+              reason: 'ActionProgress',
+              message,
+              rule: action.rule,
+              target: action.target,
+              actionId: action.id,
+            },
+            this.#now(),
+          ),
+        ),
+    }
+    const work = (async () => {
+      let outcome: { ok: boolean; message: string }
+      try {
+        outcome = handler
+          ? await handler(action, context)
+          : { ok: false, message: `no handler for action ${action.action}` }
+      } catch (error) {
+        outcome = { ok: false, message: `failed: ${describeCause(error)}` }
+      }
+      this.#apply({ type: 'finished', id: action.id, ok: outcome.ok, message: outcome.message })
+    })()
+    this.#running.add(work)
+    void work.finally(() => this.#running.delete(work))
+  }
+}
+
+const KIND: Record<EngineJournalEntry['step'], JournalEntryInput['kind']> = {
+  received: 'event',
+  matched: 'decision',
+  planned: 'decision',
+  started: 'action',
+  progress: 'action',
+  verified: 'action',
+  failed: 'action',
+  rejected: 'event',
+}
+
+function toJournal(j: EngineJournalEntry, at: number): JournalEntryInput {
+  return {
+    at,
+    kind: KIND[j.step],
+    scaler: j.rule ?? 'alerts',
+    target: j.target,
+    reason: j.reason,
+    message: j.message,
+    outcome: j.step,
+    inputs: {
+      ...(j.actionId === null ? {} : { actionId: j.actionId }),
+      ...((j.inputs as object | undefined) ?? {}),
+    },
+  }
+}

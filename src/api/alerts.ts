@@ -1,0 +1,91 @@
+// Self-healing over HTTP:
+// - POST /alerts: an Alertmanager webhook (version 4) or a Prometheus alert array;
+// - POST /api/v2/alerts: the same, at the path Prometheus posts to, so Autopilot can stand in for an
+//   Alertmanager (as Koperator does);
+// - GET /api/v1/actions, POST /api/v1/actions/:id/approve: the open and recent actions, and approval.
+// Every route needs the configured credentials (401 without, 403 wrong). Bodies are size-limited; a body
+// that fails to parse or validate is a 4xx naming the field and is journaled as rejected (rate-limited).
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { AlertsAuth } from '../alerts/auth.ts'
+import { authenticate } from '../alerts/auth.ts'
+import { parsePayload } from '../alerts/payload.ts'
+import type { AlertRunner } from '../alerts/runner.ts'
+import { AutopilotError } from '../errors.ts'
+import { apiErrorHandler } from './errors.ts'
+
+export interface AlertsPluginOptions {
+  runner: AlertRunner
+  auth: AlertsAuth
+  bodyLimitBytes: number
+  now?: () => number
+}
+
+const ACTION_ID = /^a\d{1,15}$/
+
+export async function alertsPlugin(app: FastifyInstance, options: AlertsPluginOptions): Promise<void> {
+  const now = options.now ?? Date.now
+  const { runner } = options
+
+  app.addHook('onRequest', async (request, reply) => {
+    const result = authenticate(options.auth, request.headers.authorization)
+    if (result.ok) return
+    if (result.status === 401) {
+      reply.header('www-authenticate', options.auth.type === 'basic' ? 'Basic realm="autopilot"' : 'Bearer')
+    }
+    runner.rejected(
+      result.status === 401 ? 'Unauthenticated' : 'Forbidden',
+      `${request.method} ${request.url.split('?')[0]}: ${result.status === 401 ? 'no credentials' : 'wrong credentials'}`,
+    )
+    return reply.status(result.status).send({
+      error: {
+        code: 'AP_ERR_INPUT',
+        message: result.status === 401 ? 'authentication required' : 'wrong credentials',
+        field: 'authorization',
+      },
+    })
+  })
+
+  app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
+    const status = AutopilotError.is(error) ? error.httpStatus : (error as FastifyError).statusCode
+    if (
+      typeof status === 'number' &&
+      status >= 400 &&
+      status < 500 &&
+      request.method === 'POST' &&
+      !request.url.startsWith('/api/v1/')
+    ) {
+      runner.rejected('InvalidAlertPayload', `${request.url.split('?')[0]}: ${error.message}`, {
+        field: AutopilotError.is(error) ? error.field : 'body',
+      })
+    }
+    return apiErrorHandler(error, request, reply)
+  })
+
+  const receive = async (request: FastifyRequest) => {
+    if (request.body === undefined || request.body === null) {
+      throw new AutopilotError('AP_ERR_INPUT', 'body is empty', {
+        field: 'body',
+        hint: 'send application/json',
+      })
+    }
+    return runner.receive(parsePayload(request.body, now()))
+  }
+  app.post('/alerts', { bodyLimit: options.bodyLimitBytes }, receive)
+  app.post('/api/v2/alerts', { bodyLimit: options.bodyLimitBytes }, receive)
+
+  app.get('/api/v1/actions', async () => ({
+    mode: runner.config.mode,
+    actions: runner.actions(),
+    stats: runner.stats,
+  }))
+
+  app.post<{ Params: { id: string } }>('/api/v1/actions/:id/approve', async (request) => {
+    const { id } = request.params
+    if (!ACTION_ID.test(id)) {
+      throw new AutopilotError('AP_ERR_INPUT', `action id ${id} is not an action id such as a12`, {
+        field: 'id',
+      })
+    }
+    return { action: runner.approve(id) }
+  })
+}
