@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each as ratios against a peer measured in the same run.
 import { benchLag } from './lag.ts'
+import { benchPlanner } from './planner.ts'
 import { benchPolicies } from './policies.ts'
 import { benchReaction } from './reaction.ts'
 
@@ -7,6 +8,7 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['lag', benchLag],
   ['policies', benchPolicies],
   ['reaction', benchReaction],
+  ['planner', benchPlanner],
 ]
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'))
