@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { registerActions } from './actions.ts'
 import { registerAudit } from './audit.ts'
 import { registerDecisions } from './decisions.ts'
 import { registerDemo } from './demo.ts'
@@ -27,6 +28,7 @@ export const commands: Array<(program: Command) => void> = [
   registerVerify,
   registerRun,
   registerDecisions,
+  registerActions,
   registerSimulate,
   registerRecord,
   registerRebalance,
