@@ -62,13 +62,19 @@ export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerP
   let started = false
   /** Next offset to commit per partition, for records the handler finished. */
   const handled = new Map<string, CommitOptionsPartition>()
+  const ownership = new Ownership((gone) => {
+    for (const key of gone) handled.delete(key)
+  })
   let committing: Promise<void> = Promise.resolve()
 
   const commitHandled = (): Promise<void> => {
     const c = consumer
     if (!c || handled.size === 0) return committing
     const owned = new Set((c.assignments ?? []).flatMap((a) => a.partitions.map((p) => `${a.topic}:${p}`)))
-    const offsets = [...handled.values()].filter((o) => owned.has(`${o.topic}:${o.partition}`))
+    const offsets = [...handled.values()].filter(
+      (o) =>
+        owned.has(`${o.topic}:${o.partition}`) && !ownership.below(`${o.topic}:${o.partition}`, o.offset),
+    )
     handled.clear()
     if (offsets.length === 0) return committing
     committing = committing
@@ -127,9 +133,13 @@ export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerP
         )
       }
       const active = stream
+      const c0 = consumer
+      // A rebalance is starting: commit what was handled while the partitions are still ours.
+      c0?.on('consumer:group:rebalance', () => void commitHandled())
       loop = (async () => {
         try {
           for await (const message of active as AsyncIterable<StringMessage>) {
+            if (c0 && !(await ownership.accepts(c0, message))) continue
             await handler(toConsumedRecord(message))
             handled.set(`${message.topic}:${message.partition}`, {
               topic: message.topic,
@@ -173,4 +183,82 @@ export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerP
 
 function isStreamClosedError(error: unknown): boolean {
   return /closed|premature/i.test(error instanceof Error ? error.message : String(error))
+}
+
+/**
+ * Which partitions this member owns, and from which offset their records are still ours to handle.
+ *
+ * The library keeps handing out records it buffered before a rebalance, for partitions that have since moved to
+ * another member (or come back to this one after another member moved on). Handling those duplicates work and,
+ * worse, committing them would move the group's offset backwards. So each time the assignment changes, the
+ * committed offsets of the newly owned partitions are read once: a record below that floor was already handled
+ * and committed by someone else, and a record of a partition we no longer own is skipped. Written by hand: the
+ * library exposes no rebalance listener that could commit or fence synchronously.
+ */
+export class Ownership {
+  #signature = ''
+  #owned = new Set<string>()
+  readonly #floors = new Map<string, bigint>()
+  readonly #onRevoked: (keys: string[]) => void
+
+  constructor(onRevoked: (keys: string[]) => void) {
+    this.#onRevoked = onRevoked
+  }
+
+  /** True when the record's partition is owned and the record is at or above the partition's floor. */
+  async accepts(
+    consumer: StringConsumer,
+    message: { topic: string; partition: number; offset: bigint },
+  ): Promise<boolean> {
+    const assignments = consumer.assignments ?? []
+    const signature = assignmentSignature(assignments)
+    if (signature !== this.#signature) await this.#reassigned(consumer, assignments, signature)
+    const key = `${message.topic}:${message.partition}`
+    if (!this.#owned.has(key)) return false
+    return !this.below(key, message.offset + 1n)
+  }
+
+  /** True when committing `nextOffset` for `key` would move the group's position backwards. */
+  below(key: string, nextOffset: bigint): boolean {
+    const floor = this.#floors.get(key)
+    return floor !== undefined && nextOffset <= floor
+  }
+
+  async #reassigned(
+    consumer: StringConsumer,
+    assignments: Array<{ topic: string; partitions: number[] }>,
+    signature: string,
+  ) {
+    const owned = new Set(assignments.flatMap((a) => a.partitions.map((p) => `${a.topic}:${p}`)))
+    const gone = [...this.#owned].filter((k) => !owned.has(k))
+    const added = assignments
+      .map((a) => ({
+        topic: a.topic,
+        partitions: a.partitions.filter((p) => !this.#owned.has(`${a.topic}:${p}`)),
+      }))
+      .filter((a) => a.partitions.length > 0)
+    for (const key of gone) this.#floors.delete(key)
+    this.#onRevoked(gone)
+    this.#owned = owned
+    this.#signature = signature
+    if (added.length === 0) return
+    try {
+      const committed = await consumer.listCommittedOffsets({ topics: added })
+      for (const { topic, partitions } of added) {
+        for (const p of partitions) {
+          const offset = committed.get(topic)?.[p]
+          if (offset !== undefined && offset >= 0n) this.#floors.set(`${topic}:${p}`, offset)
+        }
+      }
+    } catch {
+      // No floor known: records are handled as they come (at-least-once, possibly duplicated).
+    }
+  }
+}
+
+function assignmentSignature(assignments: Array<{ topic: string; partitions: number[] }>): string {
+  return assignments
+    .flatMap((a) => a.partitions.map((p) => `${a.topic}:${p}`))
+    .sort()
+    .join(',')
 }
