@@ -1,4 +1,5 @@
 // `npm run bench`: every benchmark, each as ratios against a peer measured in the same run.
+import { benchAlertStorm } from './alert-storm.ts'
 import { benchLag } from './lag.ts'
 import { benchPlanner } from './planner.ts'
 import { benchPolicies } from './policies.ts'
@@ -9,6 +10,7 @@ const benches: Array<[string, () => Promise<void>]> = [
   ['policies', benchPolicies],
   ['reaction', benchReaction],
   ['planner', benchPlanner],
+  ['alert-storm', benchAlertStorm],
 ]
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'))
