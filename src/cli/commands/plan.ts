@@ -1,14 +1,16 @@
 // `autopilot plan scale-out`: new Helm values, a diff and the runbook for growing the node pool from N to N+M.
-import { readFile, writeFile } from 'node:fs/promises'
-import { resolve } from 'node:path'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import { type Command, InvalidArgumentError } from 'commander'
 import { stringify } from 'yaml'
 import { planScaleOut, type ScaleOutPlan } from '../../analyzer/capacity/plan.ts'
 import { DEFAULT_RULES, parseScaleRules, type ScaleRules } from '../../analyzer/capacity/rules.ts'
 import { AutopilotError } from '../../errors.ts'
+import type { JournalEntryInput } from '../../journal/journal.ts'
 import { parseBootstrapServers } from '../../kafka/options.ts'
 import { readTopicPartitions } from '../../monitor/topic-partitions.ts'
 import { type AdminPortFactory, openAdminPort } from '../admin-port.ts'
+import { type ApplySummary, applyScaleOut } from './plan-apply.ts'
 
 export interface PlanScaleOutFlags {
   values?: string
@@ -25,6 +27,18 @@ export interface PlanScaleOutFlags {
   chartVersion?: string
   printRules?: boolean
   applyKafka?: boolean
+  dryRun?: boolean
+  throttle?: number
+  journal?: string
+  onlyTopic?: string[]
+}
+
+/** Where --apply-kafka journals by default: the daemon's default (src/config/daemon.ts). */
+export const DEFAULT_APPLY_JOURNAL = '.autopilot/journal.db'
+
+export interface OpenedJournal {
+  append(entry: JournalEntryInput): unknown
+  close(): void
 }
 
 export interface PlanDeps {
@@ -32,6 +46,14 @@ export interface PlanDeps {
   stdout: { write(text: string): unknown }
   readFile: (path: string) => Promise<string>
   writeFile: (path: string, text: string) => Promise<void>
+  /** --apply-kafka: opens the journal file (created with its folder when missing). */
+  openJournal?: (path: string) => Promise<OpenedJournal>
+}
+
+async function openSqliteJournal(path: string): Promise<OpenedJournal> {
+  await mkdir(dirname(resolve(path)), { recursive: true })
+  const { SqliteJournal } = await import('../../journal/sqlite-journal.ts')
+  return new SqliteJournal({ path: resolve(path) })
 }
 
 /** `1.5`, `1.5x`, `50%` or `+50%` → a multiplier. */
@@ -64,15 +86,22 @@ export async function runPlanScaleOut(
   flags: PlanScaleOutFlags,
   deps: PlanDeps,
 ): Promise<ScaleOutPlan | null> {
-  if (flags.applyKafka) {
-    throw new AutopilotError(
-      'AP_ERR_USAGE',
-      '--apply-kafka is not available yet: the rebalance engine it needs is not built',
-      {
-        field: '--apply-kafka',
-        hint: 'run the "Increase partitions" and "Rebalance Kafka" steps of the runbook by hand',
-      },
-    )
+  if (flags.applyKafka && flags.bootstrapServer === undefined) {
+    throw new AutopilotError('AP_ERR_USAGE', '--apply-kafka needs --bootstrap-server', {
+      field: '--bootstrap-server',
+      hint: 'give the cluster to change: --bootstrap-server host:9092',
+    })
+  }
+  if (flags.throttle !== undefined && flags.throttle < 1) {
+    throw new AutopilotError('AP_ERR_USAGE', '--throttle must be at least 1 byte/s', { field: '--throttle' })
+  }
+  if (!flags.applyKafka) {
+    for (const flag of ['dryRun', 'throttle', 'journal', 'onlyTopic'] as const) {
+      if (flags[flag] !== undefined) {
+        const name = `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+        throw new AutopilotError('AP_ERR_USAGE', `${name} only applies with --apply-kafka`, { field: name })
+      }
+    }
   }
   let rules: ScaleRules = DEFAULT_RULES
   if (flags.rules !== undefined)
@@ -96,36 +125,73 @@ export async function runPlanScaleOut(
     )
   }
   const valuesText = await read(deps, valuesFile, '--values')
-  let liveTopics: Awaited<ReturnType<typeof readTopicPartitions>> | undefined
-  if (flags.bootstrapServer !== undefined) {
-    const bootstrapServers = parseBootstrapServers(flags.bootstrapServer.split(','), '--bootstrap-server')
-    const port = await deps.openPort({ bootstrapServers, clientId: 'autopilot-plan' })
-    try {
-      liveTopics = await readTopicPartitions(port)
-    } finally {
-      await port.close()
-    }
+  type Live = Awaited<ReturnType<typeof readTopicPartitions>>
+  const buildPlan = (liveTopics: Live | undefined): ScaleOutPlan =>
+    planScaleOut({
+      valuesText,
+      nodes: flags.nodes!,
+      add: flags.add!,
+      rules,
+      ...(flags.volumeGrowth === undefined ? {} : { volumeGrowth: flags.volumeGrowth }),
+      ...(liveTopics === undefined ? {} : { liveTopics }),
+      context: {
+        valuesFile,
+        outFile: flags.out ?? null,
+        release: flags.release ?? null,
+        namespace: flags.namespace ?? null,
+        chart: flags.chart ?? null,
+        chartVersion: flags.chartVersion ?? null,
+        bootstrapServer: flags.bootstrapServer ?? null,
+      },
+    })
+  const emit = async (plan: ScaleOutPlan, apply?: ApplySummary) => {
+    if (flags.out !== undefined) await deps.writeFile(flags.out, plan.values)
+    if (flags.json) {
+      deps.stdout.write(`${JSON.stringify({ ...planJson(plan), ...(apply ? { apply } : {}) }, null, 2)}\n`)
+    } else if (!apply) deps.stdout.write(planText(plan, flags.out))
   }
-  const plan = planScaleOut({
-    valuesText,
-    nodes: flags.nodes!,
-    add: flags.add!,
-    rules,
-    ...(flags.volumeGrowth === undefined ? {} : { volumeGrowth: flags.volumeGrowth }),
-    ...(liveTopics === undefined ? {} : { liveTopics }),
-    context: {
-      valuesFile,
-      outFile: flags.out ?? null,
-      release: flags.release ?? null,
-      namespace: flags.namespace ?? null,
-      chart: flags.chart ?? null,
-      chartVersion: flags.chartVersion ?? null,
-      bootstrapServer: flags.bootstrapServer ?? null,
-    },
-  })
-  if (flags.out !== undefined) await deps.writeFile(flags.out, plan.values)
-  deps.stdout.write(flags.json ? `${JSON.stringify(planJson(plan), null, 2)}\n` : planText(plan, flags.out))
-  return plan
+  if (flags.bootstrapServer === undefined) {
+    const plan = buildPlan(undefined)
+    await emit(plan)
+    return plan
+  }
+  const bootstrapServers = parseBootstrapServers(flags.bootstrapServer.split(','), '--bootstrap-server')
+  const port = await deps.openPort({ bootstrapServers, clientId: 'autopilot-plan' })
+  try {
+    const plan = buildPlan(await readTopicPartitions(port))
+    if (!flags.applyKafka) {
+      await emit(plan)
+      return plan
+    }
+    if (!flags.json) deps.stdout.write(planText(plan, flags.out))
+    const dryRun = flags.dryRun === true
+    const journal = dryRun
+      ? null
+      : await (deps.openJournal ?? openSqliteJournal)(flags.journal ?? DEFAULT_APPLY_JOURNAL)
+    try {
+      const summary = await applyScaleOut(
+        plan.partitions,
+        {
+          dryRun,
+          only: flags.onlyTopic ?? [],
+          ...(flags.throttle === undefined ? {} : { throttleBytesPerSec: flags.throttle }),
+        },
+        {
+          port,
+          journal: journal ? (e) => journal.append(e) : null,
+          // --json prints one document at the end: progress lines would break it.
+          stdout: flags.json ? { write: () => true } : deps.stdout,
+          now: Date.now,
+        },
+      )
+      await emit(plan, summary)
+    } finally {
+      journal?.close()
+    }
+    return plan
+  } finally {
+    await port.close()
+  }
 }
 
 function planJson(plan: ScaleOutPlan) {
@@ -216,7 +282,22 @@ export function registerPlan(program: Command): void {
     .option('--chart <ref>', 'chart reference, for the helm upgrade command')
     .option('--chart-version <v>', 'installed chart version, for the helm upgrade command')
     .option('--print-rules', 'print the rules in effect (defaults, or --rules merged) and exit')
-    .option('--apply-kafka', 'increase partitions and rebalance through Autopilot (not available yet)')
+    .option(
+      '--apply-kafka',
+      'increase partitions, then rebalance replicas over the live brokers (throttled, journaled); needs --bootstrap-server',
+    )
+    .option('--dry-run', 'with --apply-kafka: print the steps, change nothing')
+    .option(
+      '--throttle <bytes/s>',
+      'with --apply-kafka: replication throttle per broker (default 10485760 = 10 MiB/s)',
+      wholeNumber('--throttle'),
+    )
+    .option('--journal <file>', `with --apply-kafka: journal file (default ${DEFAULT_APPLY_JOURNAL})`)
+    .option(
+      '--only-topic <glob>',
+      'with --apply-kafka: only these topics (repeatable): partitions and the rebalance',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .action(async (flags: PlanScaleOutFlags) => {
       await runPlanScaleOut(flags, {
         openPort: openAdminPort,
