@@ -7,18 +7,21 @@ import type { ModelParams } from './types.ts'
 export const DEFAULT_MODEL: ModelParams = {
   // The demo topic.
   partitions: 12,
-  // Sample worker --work-ms 2: 378/s measured directly (2 saturated workers, burst and drain), 359/s the
-  // best fit of the lag timelines of both calibration runs (the first seconds of a burst consume less).
-  throughputPerReplica: 360,
-  // Fit of the join/leave run (pause 4 s, start-up 2 s); direct estimates: join 6.4 s, leave 3.8 s, spawn →
-  // "worker ready" 7.2 s (the initial members of an empty group: 3–16 s). The machine was loaded.
+  // Sample worker --work-ms 2: consumption of 2 saturated workers (a 1500/s burst and the drain after it)
+  // was 378/s and 382/s per worker in two runs; the best fits of the four calibration runs' lag timelines
+  // ranged 359–397/s.
+  throughputPerReplica: 380,
+  // Best fit of both join/leave runs: pause 4 s, start-up 2–3 s. Direct estimates from the consumption lost:
+  // join 5.3–6.4 s, leave 1.5–3.8 s; spawn → "worker ready" (start-up + pause) 4.3–7.2 s. The machine was
+  // loaded (load average 15–40 on 2 cores).
   rebalancePauseSeconds: 4,
   startupSeconds: 2,
   // A lag snapshot takes tens of ms on the local stack (npm run bench:lag): below one step.
   metricDelaySeconds: 0,
   // The client fetches up to 50 MB per partition (@platformatic/kafka maxBytes); at ~150 bytes a record that
-  // is ~300 000 records, so under a backlog a member drains one partition's batch before the next. With it
-  // the calibration run's lag time is within 3.6 s on average (fair sharing: 10.4 s).
+  // is ~300 000 records, so under a backlog a member drains one partition's batch before the next. In the
+  // two fixed-worker runs the mean lag-time error was 3.6 s and 1.8 s with it, 10.4 s and 7.1 s with fair
+  // sharing (in the join/leave runs, with smaller backlogs, the two are within a second of each other).
   fetchBatchRecords: 300_000,
   // The consumer port commits what it handled every second (src/kafka/consumer.ts).
   commitIntervalSeconds: 1,
