@@ -25,6 +25,8 @@ const ACTION_ID = /^a\d{1,15}$/
 export async function alertsPlugin(app: FastifyInstance, options: AlertsPluginOptions): Promise<void> {
   const now = options.now ?? Date.now
   const { runner } = options
+  // the runner's timer and running actions end with the server
+  app.addHook('onClose', async () => runner.close())
 
   app.addHook('onRequest', async (request, reply) => {
     const result = authenticate(options.auth, request.headers.authorization)

@@ -27,7 +27,7 @@ const auth = z
       }),
       z.strictObject({ type: z.literal('none') }),
     ],
-    { error: 'type must be bearer, basic or none' },
+    { error: 'must be bearer, basic or none' },
   )
   .check((ctx) => {
     const v = ctx.value

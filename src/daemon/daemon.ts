@@ -6,6 +6,7 @@ import { isAbsolute, resolve } from 'node:path'
 import type { KubeConfig } from '@kubernetes/client-node'
 import type { FastifyInstance } from 'fastify'
 import { Registry } from 'prom-client'
+import { setupAlerts } from '../alerts/setup.ts'
 import { registerDaemonMetrics } from '../api/daemon-metrics.ts'
 import { buildApi } from '../api/server.ts'
 import { daemonSettings, type ServerConfig } from '../config/daemon.ts'
@@ -196,6 +197,9 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
       scalers,
       role: () => leadership.role(),
       journal,
+      ...(config.alerts
+        ? { alerts: setupAlerts(config.alerts, { journal, host: server.host, env, now: () => clock.now() }) }
+        : {}),
     })
     cleanup.push(() => app.close())
 
