@@ -135,10 +135,28 @@ describe('autopilot plan scale-out', () => {
 
   const refusals: Array<{ name: string; flags: PlanScaleOutFlags; code: string; field: string }> = [
     {
-      name: '--apply-kafka (not available yet)',
+      name: '--apply-kafka without --bootstrap-server',
       flags: { ...base, applyKafka: true },
       code: 'AP_ERR_USAGE',
-      field: '--apply-kafka',
+      field: '--bootstrap-server',
+    },
+    {
+      name: '--dry-run without --apply-kafka',
+      flags: { ...base, dryRun: true },
+      code: 'AP_ERR_USAGE',
+      field: '--dry-run',
+    },
+    {
+      name: '--only-topic without --apply-kafka',
+      flags: { ...base, onlyTopic: ['a'] },
+      code: 'AP_ERR_USAGE',
+      field: '--only-topic',
+    },
+    {
+      name: '--throttle 0',
+      flags: { ...base, applyKafka: true, bootstrapServer: '127.0.0.1:9092', throttle: 0 },
+      code: 'AP_ERR_USAGE',
+      field: '--throttle',
     },
     { name: 'a missing --values', flags: { nodes: 3, add: 1 }, code: 'AP_ERR_USAGE', field: '--values' },
     {
