@@ -36,7 +36,7 @@ export function tunedSlo(params: ModelParams) {
       // One step to the target instead of 1 → 5 → 10: every step is a rebalance that stops the group.
       scaleUp: { policies: [{ type: 'Pods', value: params.partitions, periodSeconds: 15 }] },
       // A rate-based proposal needs less smoothing than a lag-based one: 30 s instead of 300 s (60 s costs
-      // 2 % more replica-seconds on ramp, enough to lose to keda there; 300 s costs 15–40 % more).
+      // 2–3 % more replica-seconds, enough to lose to keda on ramp; 300 s costs 9–150 % more).
       scaleDown: { stabilizationWindowSeconds: 30 },
     },
   }

@@ -15,8 +15,8 @@ import {
 import { DEFAULT_MODEL, type ModelOverrides, modelParams } from '../analyzer/simulate/params.ts'
 import { profileTrace } from '../analyzer/simulate/profiles.ts'
 import { comparisonLine, describeLab, labTable } from '../analyzer/simulate/report.ts'
-import { parseTraceCsv, tracePartitions } from '../analyzer/simulate/trace.ts'
-import type { Trace } from '../analyzer/simulate/types.ts'
+import { Production, parseTraceCsv, tracePartitions } from '../analyzer/simulate/trace.ts'
+import type { Sample, Trace } from '../analyzer/simulate/types.ts'
 import { loadConfig } from '../config/load.ts'
 import type { ScalerConfig } from '../config/schema.ts'
 import { AutopilotError } from '../errors.ts'
@@ -125,7 +125,7 @@ export async function runSimulate(flags: SimulateFlags, deps: SimulateDeps) {
     scaler: scaler ?? simScaler(params),
     policies,
     oracle: flags.oracle,
-    sampleSeconds: Math.max(params.stepSeconds, Math.round(trace.end / 600)),
+    sampleSeconds: Math.max(params.stepSeconds, trace.end / 400),
     keda: {
       ...(flags.kedaPolling === undefined ? {} : { pollingSeconds: flags.kedaPolling }),
       ...(flags.hpaSync === undefined ? {} : { hpaSyncSeconds: flags.hpaSync }),
@@ -148,10 +148,14 @@ export async function runSimulate(flags: SimulateFlags, deps: SimulateDeps) {
         }))
       : []
   if (flags.chart) {
+    const series = result.runs.map((r) => ({ policy: r.metrics.policy, samples: r.samples }))
+    // A recording's own timeline, drawn beside the simulated ones.
+    const recorded = recordedSamples(trace)
+    if (recorded.length > 0) series.push({ policy: 'recorded', samples: recorded })
     const svg = renderChart({
-      title: `${trace.name}: ${result.runs.map((r) => r.metrics.policy).join(', ')}`,
+      title: `${trace.name}: ${series.map((r) => r.policy).join(', ')}`,
       sloSeconds: params.sloSeconds,
-      series: result.runs.map((r) => ({ policy: r.metrics.policy, samples: r.samples })),
+      series,
     })
     try {
       await writeFile(flags.chart, svg)
@@ -180,6 +184,24 @@ export async function runSimulate(flags: SimulateFlags, deps: SimulateDeps) {
     if (flags.chart) deps.stdout.write(`\nchart: ${flags.chart}\n`)
   }
   return result
+}
+
+/** The observed rows of a recording as chart samples (rows without lag or replicas are left out). */
+function recordedSamples(trace: Trace): Sample[] {
+  const production = new Production(trace, 1)
+  return trace.observed.flatMap((o) =>
+    o.lag === null || o.replicas === null
+      ? []
+      : [
+          {
+            t: o.t,
+            rate: production.rate(o.t),
+            lag: o.lag,
+            lagSeconds: o.lagSeconds ?? 0,
+            replicas: o.replicas,
+          },
+        ],
+  )
 }
 
 function pickModel(flags: SimulateFlags): ModelOverrides {

@@ -28,6 +28,7 @@ const COLORS: Record<string, string> = {
   fixed: '#9467bd',
   oracle: '#555555',
   'keep-up': '#bcbd22',
+  recorded: '#000000',
 }
 const EXTRA = ['#ff7f0e', '#17becf', '#8c564b', '#e377c2']
 
