@@ -132,7 +132,7 @@ function kafkaStep(brokers: readonly ReplicaChange[], bootstrap: string, ns: str
   const title = 'Rebalance Kafka onto the new brokers'
   const notes = [
     'New brokers only get partitions created from now on; existing ones move in this step.',
-    '`autopilot plan scale-out --apply-kafka` (partition increase and a journaled rebalance by Autopilot itself) is not available yet.',
+    '`autopilot plan scale-out --apply-kafka --bootstrap-server …` does the partition increase and this rebalance itself (throttled, journaled); run it with `--dry-run` first.',
   ]
   if (brokers.length === 0) {
     return {

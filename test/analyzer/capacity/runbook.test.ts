@@ -58,7 +58,7 @@ describe('buildRunbook', () => {
     const byTitle = Object.fromEntries(steps.map((s) => [s.title, s]))
     expect(byTitle['Increase partitions']!.notes).toEqual(['No partition changes planned.'])
     expect(byTitle['Rebalance Kafka onto the new brokers']!.notes.join(' ')).toMatch(
-      /No Kafka broker count.*--apply-kafka.*not available yet/,
+      /No Kafka broker count.*--apply-kafka.*throttled, journaled/,
     )
     expect(byTitle['Rebalance other stores']!.notes).toEqual(['No other data stores found in the values.'])
   })
