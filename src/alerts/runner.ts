@@ -1,6 +1,7 @@
 // The thin, stateful shell around the pure engine: it owns the engine state, journals every step, runs the
 // actions the engine starts through their handlers and feeds their outcome back. One runner per daemon.
 import { decide } from '../analyzer/actions/engine.ts'
+import { restoreEngineState, saveEngineState } from '../analyzer/actions/persist.ts'
 import {
   type ActionRecord,
   type EngineConfig,
@@ -21,6 +22,9 @@ import type { ParsedPayload } from './payload.ts'
 /** Rejections journaled per second at most; the others are counted and summed up in the next one. */
 const REJECTIONS_PER_SECOND = 10
 
+/** Journal state key of the engine state (dedupe, cooldowns, proposals). */
+export const ENGINE_STATE_KEY = 'alerts.engine'
+
 export function engineConfig(config: AlertsConfig): EngineConfig {
   return {
     mode: config.mode,
@@ -39,7 +43,8 @@ export function engineConfig(config: AlertsConfig): EngineConfig {
 
 export interface AlertRunnerOptions {
   config: AlertsConfig
-  journal: Pick<Journal, 'append'>
+  /** With saveState/loadState, the engine state survives a restart. */
+  journal: Pick<Journal, 'append'> & Partial<Pick<Journal, 'saveState' | 'loadState'>>
   now?: () => number
   /** Real broker action handlers (next step); missing ones answer "not wired". */
   brokerActions?: Partial<ActionHandlers>
@@ -61,7 +66,7 @@ export interface ReceiveSummary {
 export class AlertRunner {
   readonly config: EngineConfig
   #state: EngineState = emptyState()
-  #journal: Pick<Journal, 'append'>
+  #journal: AlertRunnerOptions['journal']
   #now: () => number
   #handlers: ActionHandlers
   #brokerCount: (cluster: string) => number | undefined
@@ -80,6 +85,7 @@ export class AlertRunner {
       custom[name] = a.type === 'exec' ? execAction(a, options.env) : webhookAction(a)
     }
     this.#handlers = { ...brokerHandlers(options.brokerActions), ...custom, ...(options.handlers ?? {}) }
+    this.#restore()
     this.#ticker = setInterval(() => {
       if ([...this.#state.actions.values()].some((a) => a.state === 'queued')) this.#apply({ type: 'tick' })
     }, 1000)
@@ -175,11 +181,47 @@ export class AlertRunner {
     await this.idle()
   }
 
+  #restore(): void {
+    const saved = this.#journal.loadState?.(ENGINE_STATE_KEY)
+    if (saved === undefined) return
+    const now = this.#now()
+    const restored = restoreEngineState(saved.value, now)
+    if (restored === null) {
+      this.#journal.append({
+        at: now,
+        kind: 'event',
+        scaler: 'alerts',
+        reason: 'AlertStateDiscarded',
+        message: 'the saved self-healing state was not readable; starting with an empty one',
+      })
+      return
+    }
+    this.#state = restored.state
+    for (const a of restored.interrupted) {
+      this.#journal.append(
+        toJournal(
+          {
+            step: 'failed',
+            reason: 'ActionInterrupted',
+            message: `${a.action} on ${a.target} was running when autopilot stopped; its outcome is unknown`,
+            rule: a.rule,
+            target: a.target,
+            actionId: a.id,
+          },
+          now,
+        ),
+      )
+    }
+  }
+
   #apply(event: EngineEvent): EngineResult {
     const now = this.#now()
     const result = decide(this.#state, event, this.config, now)
     this.#state = result.state
     for (const j of result.journal) this.#journal.append(toJournal(j, now))
+    if (result.journal.length > 0 || result.start.length > 0) {
+      this.#journal.saveState?.(ENGINE_STATE_KEY, saveEngineState(result.state), now)
+    }
     for (const action of result.start) this.#run(action)
     return result
   }
