@@ -98,6 +98,21 @@ export async function runSimulate(flags: SimulateFlags, deps: SimulateDeps) {
     }
     return p as PolicyName
   })
+  for (const [flag, value] of [
+    ['--keda-polling', flags.kedaPolling],
+    ['--hpa-sync', flags.hpaSync],
+  ] as const) {
+    if (value !== undefined && !(value > 0 && value <= 3600)) {
+      throw new AutopilotError('AP_ERR_USAGE', `${flag} takes seconds from above 0 to 3600, got ${value}`, {
+        field: flag,
+      })
+    }
+  }
+  if (flags.replicas !== undefined && !(Number.isInteger(flags.replicas) && flags.replicas >= 0)) {
+    throw new AutopilotError('AP_ERR_USAGE', `--replicas takes a whole number ≥ 0, got ${flags.replicas}`, {
+      field: '--replicas',
+    })
+  }
   const trace = flags.trace ? await readTraceFile(flags.trace) : profileTrace(flags.profile as string)
   const scaler = await scalerFrom(flags, deps)
   const fromTrace = tracePartitions(trace)
