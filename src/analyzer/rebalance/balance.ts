@@ -32,12 +32,12 @@ function move(m: Model, t: Targets, p: number, s: number, d: number): void {
 
 /**
  * Which replicas of s to offer d, best first. Leadership of RF 1 partitions cannot be reordered away, so a
- * source leading more of them than its leader target allows sheds those first (to a destination with room
- * for them). A led replica otherwise goes only where it helps both ends (d short of leaders, s with some to
+ * source leading more of them than its leader target allows sheds those first (to a destination that
+ * still has room for leaders). A led replica otherwise goes only where it helps both ends (d short of leaders, s with some to
  * spare); else followed replicas go first and RF 1 ones last, as they fit anywhere.
  */
 function kindOrder(m: Model, t: Targets, s: number, d: number): Kind[] {
-  if (m.single[s]! > t.leaderHi[s]! && m.single[d]! < t.leaderHi[d]!) return ['single', 'led', 'followed']
+  if (m.single[s]! > t.leaderHi[s]! && m.leaders[d]! < t.leaderHi[d]!) return ['single', 'led', 'followed']
   if (m.leaders[d]! < t.leaderLo[d]! && m.leaders[s]! > t.leaderLo[s]!) return ['led', 'single', 'followed']
   return ['followed', 'led', 'single']
 }

@@ -183,15 +183,15 @@ export function buildModel(input: RebalanceInput, options: RebalanceOptions = {}
   const order = sortedOrder(input.partitions)
   const P = order.length
   const parts = order.map((i) => input.partitions[i]!)
-  const known_ = parts.filter((p) => p.bytes !== undefined)
-  const sized = known_.length > 0
-  const meanBytes = sized ? Math.round(known_.reduce((a, p) => a + p.bytes!, 0) / known_.length) : 0
+  const withSize = parts.filter((p) => p.bytes !== undefined)
+  const sized = withSize.length > 0
+  const meanBytes = sized ? Math.round(withSize.reduce((a, p) => a + p.bytes!, 0) / withSize.length) : 0
   const warnings: RebalanceWarning[] = []
-  if (sized && known_.length < P) {
+  if (sized && withSize.length < P) {
     warnings.push({
       code: 'SizesPartial',
-      message: `${P - known_.length} of ${P} partitions have no size; they count as ${meanBytes} bytes`,
-      details: { missing: P - known_.length, assumedBytes: meanBytes },
+      message: `${P - withSize.length} of ${P} partitions have no size; they count as ${meanBytes} bytes`,
+      details: { missing: P - withSize.length, assumedBytes: meanBytes },
     })
   }
   const rep = parts.map((p) => p.replicas.map((id) => index.get(id)!))

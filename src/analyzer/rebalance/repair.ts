@@ -9,7 +9,9 @@
 // Leaders by moves. Reordering cannot balance leaders when a broker leads partitions nobody else can lead
 // (RF 1: the only replica leads) or follows too few. Then a replica the broker leads moves to a broker short
 // of leaders, which leads it there: one move when both replica counts stay on target, else a chain of moves
-// of replicas that only follow makes up the counts. This is the only place data moves for leadership.
+// of replicas that only follow makes up the counts. This is the only place data moves for leadership, and it
+// spends at most a budget of moves (RebalanceOptions.leaderMoveBudget, default 4% of the plan's other
+// moves); what is left is reported (LeadersNotBalanced).
 import { canMove, type Model, moveReplica, reseatLeader } from './model.ts'
 import type { Targets } from './targets.ts'
 
@@ -38,13 +40,13 @@ function findChain(
   const via = new Map<number, [number, number]>() // broker → [partition, previous broker]
   const seen = new Uint8Array(m.ids.length)
   const targets = m.kept.filter((b) => isTarget(b) && !isSource(b))
-  const movable = (p: number, y: number) => !(followersOnly && m.rep[p]![0] === y)
   const chainTo = (x: number, p: number, y: number) => {
     const hops: Array<[number, number, number]> = [[p, y, x]]
     for (let to = y, step = via.get(y); step; to = step[1], step = via.get(to))
       hops.push([step[0], step[1], to])
     return hops.reverse()
   }
+  const movable = (p: number, y: number) => !(followersOnly && m.rep[p]![0] === y)
   let layer = m.kept.filter(isSource)
   for (const s of layer) seen[s] = 1
   let unseen = m.kept.length - layer.length
@@ -162,13 +164,21 @@ function ledMovable(m: Model, a: number, c: number): number {
   return best
 }
 
+/** What the leader repair may still spend: replica moves, and chain searches (to bound planning time). */
+export interface LeaderBudget {
+  moves: number
+  searches: number
+}
+
 /**
- * One data move that takes a leader from a broker with too many (or gives one to a broker with too few):
- * p, led by a, moves to c, which then leads it. If that pushes c above its replica target or a below its
- * own, a chain of moves of replicas their brokers only follow (no leader changes) restores the counts; when
- * there is none the move is undone and the next pair is tried.
+ * One unit of leader balance bought with data, where reordering has run out: p, led by a broker above its
+ * leader target (or by any broker above its low end when some broker is short of leaders), moves to a broker
+ * that can lead one more, which then leads it. Pairs where both replica counts stay on target come first
+ * (one move); otherwise a chain of moves of replicas their brokers only follow restores the counts, if the
+ * budget allows; when none exists the move is undone and the next pair is tried.
  */
-export function moveForLeaders(m: Model, t: Targets): boolean {
+export function moveForLeaders(m: Model, t: Targets, budget: LeaderBudget): boolean {
+  if (budget.moves <= 0) return false
   const L = m.leaders
   const surplus = m.kept.filter((b) => L[b]! > t.leaderHi[b]!)
   const deficit = m.kept.filter((b) => L[b]! < t.leaderLo[b]!)
@@ -178,26 +188,41 @@ export function moveForLeaders(m: Model, t: Targets): boolean {
   } else {
     for (const c of deficit) for (const a of m.kept) if (L[a]! > t.leaderLo[a]! && a !== c) pairs.push([a, c])
   }
-  // Largest gap first: most leaders on a, fewest on c, then ids.
-  pairs.sort(([a1, c1], [a2, c2]) => L[a2]! - L[c2]! - (L[a1]! - L[c1]!) || a1 - a2 || c1 - c2)
   const { count, reasons } = m
   const lo = t.replicaLo
   const hi = t.replicaHi
+  const fits = ([a, c]: [number, number]) => count[c]! < hi[c]! && count[a]! > lo[a]!
+  // One-move pairs first, then the largest gap (most leaders on a, fewest on c), then ids.
+  pairs.sort(
+    (x, y) =>
+      Number(fits(y)) - Number(fits(x)) ||
+      L[y[0]]! - L[y[1]]! - (L[x[0]]! - L[x[1]]!) ||
+      x[0] - y[0] ||
+      x[1] - y[1],
+  )
   for (const [a, c] of pairs) {
+    const single = fits([a, c])
+    if (!single && (budget.moves < 2 || budget.searches <= 0)) return false
     const p = ledMovable(m, a, c)
     if (p < 0) continue
     const reasonsBefore = reasons[p]!
     moveReplica(m, p, a, c, 'leaderByMove')
+    if (single) {
+      budget.moves--
+      return true
+    }
+    budget.searches--
     const over = count[c]! > hi[c]!
-    const under = count[a]! < lo[a]!
-    if (!over && !under) return true
     const chain = findChain(
       m,
       over ? (b) => b === c : (b) => count[b]! > lo[b]!,
-      under ? (b) => b === a : (b) => count[b]! < hi[b]!,
+      count[a]! < lo[a]! ? (b) => b === a : (b) => count[b]! < hi[b]!,
       true,
     )
-    if (chain && applyChain(m, t, chain, 'leaderByMove')) return true
+    if (chain && chain.length + 1 <= budget.moves && applyChain(m, t, chain, 'leaderByMove')) {
+      budget.moves -= chain.length + 1
+      return true
+    }
     moveReplica(m, p, c, a, 'leaderByMove')
     reasons[p] = reasonsBefore
   }

@@ -38,6 +38,11 @@ export interface RebalanceOptions {
   /** Also even out replica counts beyond what must move (default true). false = only drain/heal/rack fixes. */
   balance?: boolean
   /**
+   * Replica moves the plan may spend on leader balance alone, where reordering replicas cannot do it (RF 1
+   * partitions lead where they sit). Default: 4% of the plan's other moves. 0 = leaders by reordering only.
+   */
+  leaderMoveBudget?: number
+  /**
    * Keep each partition's replicas on distinct racks (at most ceil(RF / racks) per rack when RF > racks).
    * Default: on when every broker has a rack, off when none has; a mix is an input error unless this is set.
    */
@@ -77,7 +82,6 @@ export const WARNING_CODES = {
   LeadersNotBalanced: 'reordering replicas could not bring every broker within its leader target',
   PartitionOffline: 'every replica of the partition is on an offline broker: left unchanged, no data to copy',
   SizesPartial: 'some partitions have no size: they count as the mean size of the others',
-  RacksIgnored: 'some brokers have a rack and others none: rack awareness is off for this plan',
 } as const
 
 export type WarningCode = keyof typeof WARNING_CODES

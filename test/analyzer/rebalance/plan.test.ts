@@ -245,6 +245,27 @@ describe('leaders', () => {
     verifyPlan(input, {}, report)
     expect(report.moves).toBe(report.lowerBound.moves)
   })
+  it('RF 1 leaders move only within leaderMoveBudget: by default not at all when nothing else moves', () => {
+    // Replicas are balanced (6 each) but broker 1 leads its 6 RF 1 partitions: only a data move helps.
+    const input: RebalanceInput = {
+      brokers: brokers(3),
+      partitions: [
+        ...Array.from({ length: 6 }, (_, p) => ({ topic: 'solo', partition: p, replicas: [1] })),
+        ...Array.from({ length: 6 }, (_, p) => ({
+          topic: 't',
+          partition: p,
+          replicas: p % 2 ? [2, 3] : [3, 2],
+        })),
+      ],
+    }
+    const kept = planReassignment(input)
+    expect([kept.moves, kept.balanced.leaders]).toEqual([0, false])
+    expect(kept.warnings.find((w) => w.code === 'LeadersNotBalanced')?.details?.brokers).toEqual([1])
+    const bought = planReassignment(input, { leaderMoveBudget: 1 })
+    verifyPlan(input, {}, bought)
+    expect(bought.moves).toBe(1)
+    expect(bought.changes[0]).toMatchObject({ topic: 'solo', reasons: ['leaderByMove'] })
+  })
 })
 
 describe('sizes', () => {
