@@ -95,26 +95,36 @@ function jsonAfter(stdout: string, heading: string): PartitionReplicas[] {
 async function generate(stack: StackState, topics: string[], brokerList: number[]) {
   const file = join(stack.dir, `topics-${topics[0]}.json`)
   await writeFile(file, JSON.stringify({ version: 1, topics: topics.map((topic) => ({ topic })) }))
-  const result = await runKafkaTool(
-    stack,
-    KAFKA_TOOLS.reassignPartitions,
-    [
-      '--bootstrap-server',
-      stack.bootstrapServers,
-      '--generate',
-      '--topics-to-move-json-file',
-      file,
-      '--broker-list',
-      brokerList.join(','),
-    ],
-    { timeoutMs: 300_000, heapMb: 1024 },
-  )
-  if (result.code !== 0) throw new Error(`kafka-reassign-partitions failed: ${result.stderr.slice(-1000)}`)
-  return {
-    current: jsonAfter(result.stdout, 'Current partition replica assignment'),
-    proposed: jsonAfter(result.stdout, 'Proposed partition reassignment configuration'),
-    ms: result.durationMs,
+  const args = [
+    '--bootstrap-server',
+    stack.bootstrapServers,
+    '--generate',
+    '--topics-to-move-json-file',
+    file,
+    '--broker-list',
+    brokerList.join(','),
+  ]
+  // The 2-core machine can starve the brokers (a metadata request times out): a failed run is retried, and
+  // only a successful run is timed.
+  let failure = ''
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const result = await runKafkaTool(stack, KAFKA_TOOLS.reassignPartitions, args, {
+      timeoutMs: 300_000,
+      heapMb: 1024,
+    })
+    if (result.code === 0) {
+      return {
+        current: jsonAfter(result.stdout, 'Current partition replica assignment'),
+        proposed: jsonAfter(result.stdout, 'Proposed partition reassignment configuration'),
+        ms: result.durationMs,
+      }
+    }
+    failure = `${result.stdout.slice(-1000)}${result.stderr.slice(-1000)}`
+    process.stderr.write(
+      `  kafka-reassign-partitions failed (attempt ${attempt + 1}): ${failure.trim().slice(-300)}\n`,
+    )
   }
+  throw new Error(`kafka-reassign-partitions --generate failed 3 times: ${failure}`)
 }
 
 /**
