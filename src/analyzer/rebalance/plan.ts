@@ -198,7 +198,7 @@ export function planRemoveBrokers(
  */
 export function planHeal(
   input: RebalanceInput,
-  heal: { offline: number[]; prefer?: number[]; balance?: boolean; rackAware?: boolean },
+  heal: { offline: number[] } & Omit<RebalanceOptions, 'offline' | 'remove'>,
 ): RebalanceReport {
   return planReassignment(input, heal)
 }
