@@ -19,6 +19,16 @@ export function parseOptions<S extends z.ZodType>(
   prefix: string,
   what: string,
 ): z.output<S> {
+  return parseWithSchema(schema, input, prefix, `${what} target`)
+}
+
+/** Parses `input` with `schema`; the error lists every problem as `invalid <subject> options: …`. */
+export function parseWithSchema<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  prefix: string,
+  subject: string,
+): z.output<S> {
   const parsed = schema.safeParse(input ?? {})
   if (parsed.success) return parsed.data
   const problems = parsed.error.issues.map((issue) => {
@@ -31,7 +41,7 @@ export function parseOptions<S extends z.ZodType>(
   })
   const first = problems[0]!
   const message = problems.map((p) => `${p.field}: ${p.message}`).join('; ')
-  throw new AutopilotError('AP_ERR_CONFIG', `invalid ${what} target options: ${message}`, {
+  throw new AutopilotError('AP_ERR_CONFIG', `invalid ${subject} options: ${message}`, {
     field: first.field,
     details: { problems },
   })

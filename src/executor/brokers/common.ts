@@ -3,7 +3,7 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { z } from 'zod'
 import { AutopilotError } from '../../errors.ts'
-import { fieldPath } from '../options.ts'
+import { parseWithSchema } from '../options.ts'
 import type {
   BrokerBackendKind,
   BrokerEvent,
@@ -208,18 +208,5 @@ export function parseBackendOptions<S extends z.ZodType>(
   prefix: string,
   kind: string,
 ): z.output<S> {
-  const parsed = schema.safeParse(input ?? {})
-  if (parsed.success) return parsed.data
-  const problems = parsed.error.issues.map((issue) => {
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : []
-    const field = fieldPath(prefix, keys.length > 0 ? [...issue.path, keys[0]!] : issue.path)
-    const message =
-      keys.length > 0 ? `unknown option${keys.length > 1 ? 's' : ''} ${keys.join(', ')}` : issue.message
-    return { field, message }
-  })
-  throw new AutopilotError(
-    'AP_ERR_CONFIG',
-    `invalid ${kind} broker backend options: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
-    { field: problems[0]!.field, details: { problems } },
-  )
+  return parseWithSchema(schema, input, prefix, `${kind} broker backend`)
 }
