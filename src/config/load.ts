@@ -4,6 +4,10 @@ import { readFile } from 'node:fs/promises'
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
 import type { z } from 'zod'
 import { AutopilotError } from '../errors.ts'
+import { formatPath } from '../validation.ts'
+
+export { formatPath }
+
 import { type AutopilotConfig, autopilotConfig } from './schema.ts'
 
 export interface ConfigIssue {
@@ -23,15 +27,6 @@ export interface LoadedConfig {
 }
 
 type PathKey = string | number
-
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = ''
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`
-    else out += out === '' ? String(key) : `.${String(key)}`
-  }
-  return out
-}
 
 /** Renders one issue the way a compiler would: `file:line:col: path: message`. */
 export function formatIssue(file: string, issue: ConfigIssue): string {

@@ -2,16 +2,7 @@
 // out. Every issue is listed in the message so a user fixes them all in one go; `field` names the first.
 import type { z } from 'zod'
 import { AutopilotError } from '../errors.ts'
-
-/** `target` + ['args', 2] → `target.args[2]`. */
-export function fieldPath(prefix: string, path: ReadonlyArray<PropertyKey>): string {
-  let out = prefix
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`
-    else out += out === '' ? String(part) : `.${String(part)}`
-  }
-  return out
-}
+import { formatPath } from '../validation.ts'
 
 export function parseOptions<S extends z.ZodType>(
   schema: S,
@@ -34,7 +25,7 @@ export function parseWithSchema<S extends z.ZodType>(
   const problems = parsed.error.issues.map((issue) => {
     // Unknown keys are reported on the object; name the key itself.
     const keys = issue.code === 'unrecognized_keys' ? issue.keys : []
-    const field = fieldPath(prefix, keys.length > 0 ? [...issue.path, keys[0]!] : issue.path)
+    const field = formatPath(keys.length > 0 ? [...issue.path, keys[0]!] : issue.path, prefix)
     const message =
       keys.length > 0 ? `unknown option${keys.length > 1 ? 's' : ''} ${keys.join(', ')}` : issue.message
     return { field, message }

@@ -3,7 +3,7 @@
 // brokers`). Kafka's own reassignment JSON fits the partitions part (its `version` and `log_dirs` are
 // ignored).
 import { z } from 'zod'
-import { AutopilotError } from '../../errors.ts'
+import { inputError } from '../../validation.ts'
 import type { PartitionReplicas, RebalanceBroker } from './types.ts'
 
 const brokerId = z.number().int().nonnegative()
@@ -59,34 +59,13 @@ export interface ClusterFile {
   partitions: PartitionReplicas[]
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = ''
-  for (const key of path)
-    out += typeof key === 'number' ? `[${key}]` : out === '' ? String(key) : `.${String(key)}`
-  return out
-}
-
-const MAX_LISTED = 10
-
 /** Validates a parsed cluster file. Throws AutopilotError(AP_ERR_INPUT) listing every problem (up to 10). */
 export function parseClusterFile(raw: unknown, source = 'cluster file'): ClusterFile {
   const result = clusterSchema.safeParse(raw)
   if (result.success) return result.data
-  const issues = result.error.issues.map((issue) => {
-    const path = formatPath(issue.path)
-    // zod's wording for a missing field is about types; say what the user has to do.
-    const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message)
-    return { path, message: missing ? 'is required' : issue.message }
-  })
-  const lines = issues.slice(0, MAX_LISTED).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
-  if (issues.length > MAX_LISTED) lines.push(`… and ${issues.length - MAX_LISTED} more`)
-  const message =
-    lines.length === 1
-      ? `invalid ${source}: ${lines[0]}`
-      : `invalid ${source}, ${issues.length} problems:\n${lines.map((l) => `  ${l}`).join('\n')}`
-  throw new AutopilotError('AP_ERR_INPUT', message, {
-    field: issues.length === 1 ? issues[0]!.path || undefined : undefined,
-    details: { issues },
-    hint: 'expected {"brokers":[{"id","rack"}],"partitions":[{"topic","partition","replicas"}]}',
-  })
+  throw inputError(
+    result.error,
+    source,
+    'expected {"brokers":[{"id","rack"}],"partitions":[{"topic","partition","replicas"}]}',
+  )
 }

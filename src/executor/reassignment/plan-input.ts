@@ -2,7 +2,7 @@
 // field path (`partitions[3].replicas[1]`). `log_dirs` (kafka-reassign-partitions' intra-broker moves) is
 // accepted only when every entry is "any": this executor does not move replicas between log dirs.
 import { z } from 'zod'
-import { AutopilotError } from '../../errors.ts'
+import { inputError } from '../../validation.ts'
 import type { ReassignmentPlan } from './types.ts'
 
 const brokerId = z.number().int().nonnegative()
@@ -47,15 +47,6 @@ const planSchema = z
     })
   })
 
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = ''
-  for (const key of path)
-    out += typeof key === 'number' ? `[${key}]` : out === '' ? String(key) : `.${String(key)}`
-  return out
-}
-
-const MAX_LISTED = 10
-
 /** A validated copy of `raw` (log_dirs dropped). Throws AutopilotError(AP_ERR_INPUT) listing the problems. */
 export function parsePlan(raw: unknown, source = 'reassignment plan'): ReassignmentPlan {
   const result = planSchema.safeParse(raw)
@@ -69,19 +60,9 @@ export function parsePlan(raw: unknown, source = 'reassignment plan'): Reassignm
       })),
     }
   }
-  const issues = result.error.issues.map((issue) => {
-    const missing = issue.code === 'invalid_type' && /received undefined/.test(issue.message)
-    return { path: formatPath(issue.path), message: missing ? 'is required' : issue.message }
-  })
-  const lines = issues.slice(0, MAX_LISTED).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
-  if (issues.length > MAX_LISTED) lines.push(`… and ${issues.length - MAX_LISTED} more`)
-  const message =
-    lines.length === 1
-      ? `invalid ${source}: ${lines[0]}`
-      : `invalid ${source}, ${issues.length} problems:\n${lines.map((l) => `  ${l}`).join('\n')}`
-  throw new AutopilotError('AP_ERR_INPUT', message, {
-    field: issues.length === 1 ? issues[0]!.path || undefined : undefined,
-    details: { issues },
-    hint: 'expected {"version":1,"partitions":[{"topic","partition","replicas"}]}',
-  })
+  throw inputError(
+    result.error,
+    source,
+    'expected {"version":1,"partitions":[{"topic","partition","replicas"}]}',
+  )
 }
