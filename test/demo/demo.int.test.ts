@@ -3,29 +3,17 @@
 // workers out during the burst, and after --duration stop everything it started (brokers, workers, the
 // daemon itself), checked by PID, with nothing left running and its folder removed.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { afterAll, describe, expect, it } from 'vitest'
 import { isAlive, signalGroup } from '../../src/executor/signals.ts'
 import type { StackState } from '../../src/stack/types.ts'
+import { processesMentioning, running } from '../helpers/processes.ts'
 
 const BIN = join(import.meta.dirname, '../../bin/autopilot.js')
 const DURATION_S = 75
-
-function processesMentioning(fragment: string): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(fragment)
-      } catch {
-        return false
-      }
-    })
-    .map(Number)
-}
 
 /** Polls `check` every 250 ms until it returns a value, or fails naming `what` after `ms`. */
 async function waitFor<T>(what: string, ms: number, check: () => T | undefined | null | false): Promise<T> {
@@ -53,20 +41,6 @@ afterAll(async () => {
   }
   for (const pid of pids) if (isAlive(pid)) signalGroup(pid, 'SIGKILL')
 })
-
-/**
- * Alive and not a zombie. Processes the demo started are reparented when it exits, and whether their exit
- * status is collected at once depends on the machine's init: an exited-but-unreaped process runs nothing.
- */
-function running(pid: number): boolean {
-  if (!isAlive(pid)) return false
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
-  } catch {
-    return false
-  }
-}
 
 describe('autopilot demo', () => {
   it('starts, scales the workers out during the burst, serves the dashboard, and stops everything after --duration', async () => {

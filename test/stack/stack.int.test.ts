@@ -1,6 +1,6 @@
 // The stack manager on real Kafka: the shared cluster, a broker joining and leaving it, and the failure
 // paths (a taken port, a node that never becomes ready) leaving nothing running.
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
@@ -9,22 +9,9 @@ import { AutopilotError } from '../../src/errors.ts'
 import { addBroker, readState, removeBroker, stackStatus, startStack } from '../../src/stack/cluster.ts'
 import { isOurs } from '../../src/stack/process.ts'
 import { KAFKA_TOOLS, runKafkaTool } from '../../src/stack/tools.ts'
+import { processesMentioning } from '../helpers/processes.ts'
 
 const kafka = inject('kafka')
-
-/** PIDs of live processes whose command line mentions `fragment`. */
-function processesMentioning(fragment: string): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(fragment)
-      } catch {
-        return false
-      }
-    })
-    .map(Number)
-}
 
 /** Broker endpoints the cluster itself reports, as `id host:port state` (kafka-cluster list-endpoints). */
 async function metadataBrokers(): Promise<string[]> {
