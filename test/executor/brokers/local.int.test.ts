@@ -36,6 +36,15 @@ describe('local broker backend on the real cluster', () => {
       await admin.createTopic({ topic, partitions: 1, replicationFactor: 1 })
       const [moved] = await admin.alterPartitionReassignments([{ topic, partition: 0, replicas: [id] }])
       expect(moved?.error).toBeNull()
+      // Metadata reaches each broker a moment after the controller accepted the move: wait until the broker
+      // we ask sees the replica, or the precondition would (rightly) find nothing to refuse.
+      await vi.waitFor(
+        async () => {
+          const t = (await admin.metadata()).topics.find((x) => x.name === topic)
+          expect(t?.partitions[0]?.replicas).toContain(id)
+        },
+        { timeout: 30_000, interval: 250 },
+      )
       await expect(backend.removeBrokers([id], { dryRun: false })).rejects.toMatchObject({
         code: 'AP_ERR_UNSAFE',
         message: expect.stringContaining(`broker ${id}: 1 replicas`),
