@@ -13,6 +13,7 @@ import { partitionOffsets } from './offsets.ts'
 import type { AdminPortOptions, ClusterMetadata, KafkaAdminPort } from './port.ts'
 import { probeRecords } from './probe.ts'
 import { alterPartitionReassignments, listPartitionReassignments } from './reassignments.ts'
+import { alterReplicaLogDirs } from './replica-log-dirs.ts'
 import { KafkaSession } from './session.ts'
 import { createPartitions, createTopic, deleteTopics } from './topics.ts'
 import { assertNames } from './validate.ts'
@@ -66,6 +67,7 @@ export function createAdminPort(options: AdminPortOptions): KafkaAdminPort {
     alterPartitionReassignments: (moves) => alterPartitionReassignments(session, moves),
     listPartitionReassignments: () => listPartitionReassignments(session),
     describeLogDirs: (brokerIds) => describeLogDirs(session, cache, brokerIds),
+    alterReplicaLogDirs: (moves) => alterReplicaLogDirs(session, cache, moves),
     electPreferredLeaders: (partitions) => electPreferredLeaders(session, partitions),
     unregisterBroker: (brokerId) => unregisterBroker(session, brokerId),
     requestCounts: () => session.snapshotCounts(),

@@ -143,6 +143,17 @@ export interface LogDirDescription {
   usableBytes?: number
 }
 
+/** Move one replica to another log dir of the broker that holds it (the dir's absolute path on that broker). */
+export interface ReplicaLogDirMove extends TopicPartition {
+  broker: number
+  logDir: string
+}
+
+export interface ReplicaLogDirResult extends ReplicaLogDirMove {
+  /** Kafka error name (LOG_DIR_NOT_FOUND, REPLICA_NOT_AVAILABLE, …) or why the broker could not be asked. */
+  error: string | null
+}
+
 /** Outcome of a preferred-leader election for one partition; 'not-needed' is not an error. */
 export type ElectionOutcome = 'elected' | 'not-needed' | 'failed'
 
@@ -194,6 +205,11 @@ export interface KafkaAdminPort {
     Array<TopicPartition & { replicas: number[]; addingReplicas: number[]; removingReplicas: number[] }>
   >
   describeLogDirs(brokerIds?: number[]): Promise<LogDirDescription[]>
+  /**
+   * AlterReplicaLogDirs, sent to each replica's broker. Accepted moves copy in the background (DescribeLogDirs
+   * shows a future replica until the swap); the answer is per move, never thrown for one bad move.
+   */
+  alterReplicaLogDirs(moves: ReplicaLogDirMove[]): Promise<ReplicaLogDirResult[]>
   /** Without partitions: every partition whose preferred replica is not the leader. */
   electPreferredLeaders(
     partitions?: TopicPartition[],

@@ -226,6 +226,7 @@ export class FakeAdminPort implements KafkaAdminPort {
   alterPartitionReassignments = notUsed
   listPartitionReassignments = notUsed
   describeLogDirs = notUsed
+  alterReplicaLogDirs = notUsed
   electPreferredLeaders = notUsed
   unregisterBroker = notUsed
 }
