@@ -89,14 +89,21 @@ describe('partition reassignment', () => {
 
 describe('log dirs and brokers', () => {
   it('describes every broker log dir with partition sizes and disk space', async () => {
-    const dirs = await admin.describeLogDirs()
+    // The replica moved away by the first test is deleted once its broker applies the metadata change, which
+    // can be a moment after the broker we asked showed the move as complete: until then it still lists it.
+    const mine = (d: Awaited<ReturnType<KafkaAdminPort['describeLogDirs']>>) =>
+      d.flatMap((x) => x.partitions.filter((p) => p.topic === topic))
+    const dirs = await eventually(
+      () => admin.describeLogDirs(),
+      (d) => mine(d).length === 4,
+      30_000,
+    )
     expect(dirs.map((d) => d.broker)).toEqual([1, 2, 3])
     for (const d of dirs) {
       expect(d.error).toBeNull()
       expect(d.totalBytes).toBeGreaterThan(0)
     }
-    const sizes = dirs.flatMap((d) => d.partitions.filter((p) => p.topic === topic))
-    expect(sizes.length).toBe(4) // 2 partitions x RF 2
+    expect(mine(dirs).length).toBe(4) // 2 partitions x RF 2
   })
 
   it('an unknown broker id is reported, not thrown', async () => {
