@@ -31,6 +31,7 @@ import {
   standalone,
   watchElector,
 } from './leadership.ts'
+import { recoveryClusters, startRecovery } from './recovery.ts'
 import { ScalerController } from './scaler-controller.ts'
 import { restoreState } from './scaler-state.ts'
 import { Scheduler } from './scheduler.ts'
@@ -265,6 +266,9 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
           electing = elector
             .run(election.signal)
             .catch((err) => log(`leader election stopped: ${describeCause(err)}`))
+        cleanup.push(
+          startRecovery(recoveryClusters(config), { journal, clock, log, openAdminPort: open }).stop,
+        )
         for (const loop of loops) {
           scheduler.schedule({
             id: loop.plan.label,

@@ -1,0 +1,178 @@
+// Restart recovery: when the daemon starts, each configured Kafka cluster (`clusters:`) is asked what
+// reassignment work it still holds — ongoing reassignments and replication throttle keys, read from Kafka itself,
+// not from our memory or journal (src/executor/reassignment/recover.ts) — and that work is finished (mode
+// 'complete': the reassignments run to the end, then the throttles are cleared) or cleaned up (mode 'cancel', or
+// when the run times out or the daemon stops: the moves are reverted and the throttles cleared). Every step is
+// journaled: what was found, each executor event, and how it ended. A cluster that cannot be reached is retried
+// with a bounded backoff; recovery never throws into the daemon.
+import { AutopilotError, describeCause } from '../errors.ts'
+import { type RecoverOptions, recover, toJournalEntry } from '../executor/reassignment/index.ts'
+import type { ExecutionResult } from '../executor/reassignment/types.ts'
+import type { Journal } from '../journal/journal.ts'
+import type { AdminPortOptions, KafkaAdminPort } from '../kafka/port.ts'
+import type { DaemonClock } from './clock.ts'
+
+/** The `scaler` column of recovery entries, so `autopilot decisions --scaler recovery` lists them. */
+export const RECOVERY_SCALER = 'recovery'
+/** How long a started recovery may run before its remaining moves are reverted (default 1 h). */
+const DEFAULT_TIMEOUT_MS = 3_600_000
+/** Attempts to reach a cluster before recovery gives up on it (journaled). */
+const ATTEMPTS = 6
+/** How long stop() waits for a recovery to revert and clear its throttles. */
+const STOP_MS = 30_000
+
+export interface RecoveryCluster {
+  name: string
+  bootstrapServers: string[]
+}
+
+export interface RecoveryDeps {
+  journal: Pick<Journal, 'append'>
+  openAdminPort: (options: AdminPortOptions) => KafkaAdminPort | Promise<KafkaAdminPort>
+  clock: Pick<DaemonClock, 'now' | 'sleep'>
+  log?: (line: string) => void
+  mode?: 'complete' | 'cancel'
+  timeoutMs?: number
+  pollIntervalMs?: number
+  /** First retry delay when a cluster cannot be reached, ms (default 2000, doubled each time, at most 30 s). */
+  retryMs?: number
+}
+
+export interface ClusterRecovery {
+  cluster: string
+  /** nothing: Kafka held no work; recovered: work found and handled (see result); unreachable: gave up. */
+  status: 'nothing' | 'recovered' | 'unreachable' | 'stopped'
+  result: ExecutionResult | null
+}
+
+export interface RecoveryHandle {
+  /** Resolves when every cluster's recovery has ended; never rejects. */
+  readonly done: Promise<ClusterRecovery[]>
+  /** Aborts: a recovery still running reverts its moves and clears its throttles (bounded wait). */
+  stop(): Promise<void>
+}
+
+/** The clusters of the config's `clusters:` section (name → bootstrapServers), in the config's order. */
+export function recoveryClusters(config: unknown): RecoveryCluster[] {
+  const clusters = (config as { clusters?: Record<string, { bootstrapServers?: unknown }> }).clusters
+  if (!clusters) return []
+  return Object.entries(clusters).flatMap(([name, c]) => {
+    const raw = c?.bootstrapServers
+    const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : []
+    const servers = list.map((s) => String(s).trim()).filter((s) => s.length > 0)
+    return servers.length > 0 ? [{ name, bootstrapServers: servers }] : []
+  })
+}
+
+export function startRecovery(clusters: RecoveryCluster[], deps: RecoveryDeps): RecoveryHandle {
+  const abort = new AbortController()
+  const done = Promise.all(clusters.map((c) => recoverCluster(c, deps, abort.signal)))
+  return {
+    done,
+    async stop() {
+      abort.abort(new Error('autopilot is stopping'))
+      await Promise.race([done, deps.clock.sleep(STOP_MS)])
+    },
+  }
+}
+
+async function recoverCluster(
+  cluster: RecoveryCluster,
+  deps: RecoveryDeps,
+  signal: AbortSignal,
+): Promise<ClusterRecovery> {
+  const { journal, clock } = deps
+  const append = (reason: string, message: string, inputs: unknown, outcome: string | null = null) => {
+    try {
+      journal.append({
+        at: clock.now(),
+        kind: 'event',
+        scaler: RECOVERY_SCALER,
+        target: `cluster ${cluster.name}`,
+        reason,
+        message: `cluster ${cluster.name}: ${message}`,
+        inputs,
+        outcome,
+      })
+    } catch (err) {
+      deps.log?.(`recovery journal: ${describeCause(err)}`)
+    }
+  }
+  let port: KafkaAdminPort | null = null
+  try {
+    let delay = deps.retryMs ?? 2_000
+    for (let attempt = 1; ; attempt++) {
+      if (signal.aborted) return { cluster: cluster.name, status: 'stopped', result: null }
+      try {
+        port ??= await deps.openAdminPort({ bootstrapServers: cluster.bootstrapServers })
+        const options: RecoverOptions = {
+          mode: deps.mode ?? 'complete',
+          timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+          signal,
+          executionId: `recover-${cluster.name}-${clock.now().toString(36)}`,
+          journal: (event) => {
+            try {
+              journal.append({ ...toJournalEntry(event, RECOVERY_SCALER), target: `cluster ${cluster.name}` })
+            } catch (err) {
+              deps.log?.(`recovery journal: ${describeCause(err)}`)
+            }
+          },
+          ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+        }
+        const recovery = await recover(port, options)
+        const found = {
+          reassignments: recovery.found.reassignments.map((r) => ({
+            topic: r.topic,
+            partition: r.partition,
+            replicas: r.replicas,
+          })),
+          throttles: {
+            brokers: recovery.found.throttles.brokers.map((b) => b.id),
+            topics: recovery.found.throttles.topics.map((t) => t.name),
+          },
+        }
+        if (recovery.execution === null) {
+          append('RecoveryNothingFound', 'no reassignment in flight and no throttle left', found)
+          return { cluster: cluster.name, status: 'nothing', result: null }
+        }
+        append(
+          'RecoveryStarted',
+          `${found.reassignments.length} reassignments in flight, throttles on ` +
+            `${found.throttles.brokers.length} brokers and ${found.throttles.topics.length} topics: ` +
+            `${options.mode === 'cancel' ? 'reverting' : 'finishing'} them`,
+          { ...found, executionId: recovery.execution.id, mode: options.mode },
+        )
+        deps.log?.(`recovery: cluster ${cluster.name}: in-flight work found, ${options.mode}`)
+        const result = await recovery.execution.done
+        const cleared = result.throttles.cleared || !result.throttles.set
+        append(
+          result.state === 'completed' && cleared ? 'RecoveryCompleted' : 'RecoveryEnded',
+          `${result.state}${result.outcome ? ` (${result.outcome})` : ''}, throttles ${cleared ? 'cleared' : 'NOT cleared'}`,
+          {
+            executionId: result.executionId,
+            state: result.state,
+            outcome: result.outcome,
+            error: result.error,
+            throttles: result.throttles,
+            warnings: result.warnings,
+          },
+          result.state === 'failed' || !cleared ? 'failed' : 'applied',
+        )
+        return { cluster: cluster.name, status: 'recovered', result }
+      } catch (err) {
+        const final = attempt >= ATTEMPTS || (err instanceof AutopilotError && err.code === 'AP_ERR_INPUT')
+        append(
+          final ? 'RecoveryFailed' : 'RecoveryRetry',
+          `${final ? 'gave up' : `attempt ${attempt} failed, retrying in ${delay} ms`}: ${describeCause(err)}`,
+          { attempt },
+          final ? 'failed' : null,
+        )
+        if (final) return { cluster: cluster.name, status: 'unreachable', result: null }
+        await clock.sleep(delay, signal)
+        delay = Math.min(delay * 2, 30_000)
+      }
+    }
+  } finally {
+    await port?.close().catch(() => {})
+  }
+}
