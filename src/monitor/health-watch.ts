@@ -1,0 +1,166 @@
+// The health watch: Autopilot's own eye on a Kafka cluster, independent of Prometheus. It polls the cluster
+// metadata, times what is wrong with the pure analyzer (src/analyzer/health) and hands the alerts that change
+// (firing after the for-duration, resolved when cleared) to the caller, who feeds them to the self-healing
+// runner (AlertRunner.ingest) so the same rules, dedupe, cooldowns and journal apply as to webhook alerts.
+//
+// A failed read is not "everything is offline": it is reported to onError and the state is kept as it was
+// (no alert fires or resolves on a read that did not happen). Polls never overlap; stop() awaits the one in
+// flight.
+import type { Alert } from '../analyzer/actions/types.ts'
+import {
+  type ConditionState,
+  emptyHealthState,
+  evaluateHealth,
+  type HealthCondition,
+  type HealthSnapshot,
+  type HealthState,
+} from '../analyzer/health/index.ts'
+import { describeCause } from '../errors.ts'
+import type { ClusterMetadata, KafkaAdminPort } from '../kafka/port.ts'
+
+/** What the watch reads: the metadata; ongoing reassignments too when the port offers them. */
+export type HealthWatchAdmin = Pick<KafkaAdminPort, 'metadata'> &
+  Partial<Pick<KafkaAdminPort, 'listPartitionReassignments'>>
+
+export interface HealthWatchOptions {
+  /** The cluster's name: the `cluster` label of the alerts (rules and per-cluster limits key on it). */
+  cluster: string
+  admin: HealthWatchAdmin
+  /** Between the end of one poll and the start of the next. */
+  intervalMs: number
+  /** How long a condition must hold before it fires (Prometheus' `for:`). */
+  forMs: number
+  /** A still-firing alert is handed over again after this long (0 or absent: transitions only). */
+  repeatMs?: number
+  /** `command` annotation per condition (e.g. UnderReplicatedPartitions: upScale); none by default. */
+  actions?: Partial<Record<HealthCondition, string>>
+  now?: () => number
+  /** Called with the alerts of one poll, only when there are some. Awaited before the next poll. */
+  onAlerts(alerts: Alert[]): void | Promise<void>
+  /** A poll that could not read the cluster (or an onAlerts that threw). */
+  onError?(error: unknown): void
+}
+
+export interface HealthWatchStatus {
+  cluster: string
+  /** Time of the last successful read (ms), null before the first one. */
+  at: number | null
+  /** The last read's failure, null when it succeeded. */
+  error: string | null
+  /** Conditions holding now: pending (firingAt null) or firing. */
+  conditions: ConditionState[]
+}
+
+export interface HealthWatch {
+  /** Starts polling (the first poll at once). Idempotent. */
+  start(): void
+  /** Stops polling and waits for the poll in flight. */
+  stop(): Promise<void>
+  /** One poll now (tests, `autopilot` commands); waits for a running one instead of overlapping it. */
+  poll(): Promise<void>
+  latest(): HealthWatchStatus
+}
+
+export function snapshotOf(
+  metadata: ClusterMetadata,
+  reassignments: Array<{ topic: string; partition: number; addingReplicas: number[] }> = [],
+): HealthSnapshot {
+  const adding = new Map(reassignments.map((r) => [`${r.topic}\u0000${r.partition}`, r.addingReplicas]))
+  return {
+    brokers: metadata.brokers.map((b) => b.id),
+    partitions: metadata.topics.flatMap((t) =>
+      t.partitions.map((p) => ({
+        topic: t.name,
+        partition: p.partition,
+        leader: p.leader,
+        replicas: p.replicas,
+        isr: p.isr,
+        addingReplicas: adding.get(`${t.name}\u0000${p.partition}`),
+      })),
+    ),
+  }
+}
+
+/**
+ * Creates a health watch for one Kafka cluster (one per cluster; the daemon wires them). Nothing runs until
+ * start(). The alerts carry labels alertname (UnderReplicatedPartitions, OfflinePartitions, BrokerOffline,
+ * BrokerFenced), cluster, source=autopilot, severity and broker (per-broker conditions), and a stable
+ * fingerprint per cluster and condition.
+ */
+export function createHealthWatch(options: HealthWatchOptions): HealthWatch {
+  const now = options.now ?? Date.now
+  let state: HealthState = emptyHealthState()
+  let status: HealthWatchStatus = { cluster: options.cluster, at: null, error: null, conditions: [] }
+  let running = false
+  let timer: NodeJS.Timeout | null = null
+  let inFlight: Promise<void> | null = null
+
+  const report = (error: unknown) => {
+    try {
+      options.onError?.(error)
+    } catch {
+      // an error reporter that throws must not stop the watch
+    }
+  }
+
+  async function once(): Promise<void> {
+    let snapshot: HealthSnapshot
+    try {
+      const [metadata, reassignments] = await Promise.all([
+        options.admin.metadata(),
+        options.admin.listPartitionReassignments?.() ?? Promise.resolve([]),
+      ])
+      snapshot = snapshotOf(metadata, reassignments)
+    } catch (error) {
+      status = { ...status, error: describeCause(error) }
+      report(error)
+      return
+    }
+    const at = now()
+    const result = evaluateHealth(snapshot, state, at, {
+      cluster: options.cluster,
+      forMs: options.forMs,
+      repeatMs: options.repeatMs,
+      actions: options.actions,
+    })
+    state = result.state
+    status = { cluster: options.cluster, at, error: null, conditions: result.active }
+    if (result.alerts.length === 0) return
+    try {
+      await options.onAlerts(result.alerts)
+    } catch (error) {
+      report(error)
+    }
+  }
+
+  function poll(): Promise<void> {
+    inFlight ??= once().finally(() => {
+      inFlight = null
+    })
+    return inFlight
+  }
+
+  function schedule(delayMs: number) {
+    if (!running) return
+    timer = setTimeout(() => {
+      timer = null
+      void poll().finally(() => schedule(options.intervalMs))
+    }, delayMs)
+  }
+
+  return {
+    start() {
+      if (running) return
+      running = true
+      schedule(0)
+    },
+    async stop() {
+      running = false
+      if (timer !== null) clearTimeout(timer)
+      timer = null
+      await inFlight
+    },
+    poll,
+    latest: () => status,
+  }
+}
