@@ -57,7 +57,11 @@ describe('local stack', () => {
     }
     expect(isOurs(node.pid, node.configFile)).toBe(false)
     expect((await readState(kafka.dir)).nodes.map((n) => n.id)).not.toContain(node.id)
-    expect((await metadataBrokers()).join('\n')).not.toContain(`${node.host}:${node.port}`)
+    // Unregistered through the controller; the broker that answers list-endpoints learns it a moment later.
+    await vi.waitFor(
+      async () => expect((await metadataBrokers()).join('\n')).not.toContain(`${node.host}:${node.port}`),
+      { timeout: 30_000, interval: 500 },
+    )
   })
 
   it('refuses to remove a controller', async () => {
