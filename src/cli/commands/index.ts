@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { registerActions } from './actions.ts'
 import { registerAudit } from './audit.ts'
+import { registerBrokers } from './brokers.ts'
 import { registerDecisions } from './decisions.ts'
 import { registerDemo } from './demo.ts'
 import { registerExporter } from './exporter.ts'
@@ -32,4 +33,5 @@ export const commands: Array<(program: Command) => void> = [
   registerSimulate,
   registerRecord,
   registerRebalance,
+  registerBrokers,
 ]

@@ -1,12 +1,17 @@
-// `autopilot rebalance …`: replica reassignment. Today only `plan --from-file` (offline: a cluster file in,
-// Kafka's reassignment JSON out). Executing, watching and cancelling a plan come as further subcommands:
-// each registers itself on the `rebalance` group through REBALANCE_SUBCOMMANDS at the bottom of this file.
+// `autopilot rebalance …`: replica reassignment. `plan --from-file` (offline: a cluster file in, Kafka's
+// reassignment JSON out) lives here; `execute`, `status` and `cancel` (on a live cluster, through the throttled
+// executor) each live in rebalance/ and register themselves through REBALANCE_SUBCOMMANDS at the bottom.
 import { readFile } from 'node:fs/promises'
-import { type Command, InvalidArgumentError } from 'commander'
+import type { Command } from 'commander'
 import { parseClusterFile } from '../../analyzer/rebalance/input.ts'
 import { planReassignment } from '../../analyzer/rebalance/plan.ts'
 import type { RebalanceBroker, RebalanceInput, RebalanceReport } from '../../analyzer/rebalance/types.ts'
 import { AutopilotError, describeCause } from '../../errors.ts'
+import { registerCancel } from './rebalance/cancel.ts'
+import { registerExecute } from './rebalance/execute.ts'
+import { parseAddBroker, parseBrokerId } from './rebalance/flags.ts'
+import { type CommandDeps, commandDeps } from './rebalance/session.ts'
+import { registerStatus } from './rebalance/status.ts'
 
 export interface RebalancePlanFlags {
   fromFile?: string
@@ -15,23 +20,13 @@ export interface RebalancePlanFlags {
   json?: boolean
 }
 
-export interface RebalanceDeps {
-  stdout: { write(text: string): unknown }
+/** stdout and readFile for `plan`; the live subcommands also take the rest of CommandDeps (defaults: the process). */
+export interface RebalanceDeps extends Partial<Omit<CommandDeps, 'stdout' | 'readFile'>> {
+  stdout: CommandDeps['stdout']
   readFile: (path: string) => Promise<string>
 }
 
-/** `--add-broker 7` or `--add-broker 7:rack-b` (repeatable). */
-export function parseAddBroker(value: string, previous: RebalanceBroker[] = []): RebalanceBroker[] {
-  const match = /^(\d+)(?::(\S+))?$/.exec(value.trim())
-  if (!match) throw new InvalidArgumentError('--add-broker takes ID or ID:RACK (e.g. 7 or 7:rack-b)')
-  return [...previous, { id: Number(match[1]), ...(match[2] ? { rack: match[2] } : {}) }]
-}
-
-/** `--remove-broker 4` (repeatable). */
-export function parseBrokerId(value: string, previous: number[] = []): number[] {
-  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError('--remove-broker takes a broker id')
-  return [...previous, Number(value)]
-}
+export { parseAddBroker, parseBrokerId }
 
 async function readCluster(file: string, deps: RebalanceDeps): Promise<RebalanceInput> {
   let text: string
@@ -207,8 +202,13 @@ function registerPlan(rebalance: Command, deps: RebalanceDeps): void {
     })
 }
 
-/** `execute`, `status` and `cancel` will join `plan` here, one register function each. */
-const REBALANCE_SUBCOMMANDS: Array<(rebalance: Command, deps: RebalanceDeps) => void> = [registerPlan]
+/** One register function per subcommand. */
+const REBALANCE_SUBCOMMANDS: Array<(rebalance: Command, deps: RebalanceDeps) => void> = [
+  registerPlan,
+  (rebalance, deps) => registerExecute(rebalance, commandDeps(deps)),
+  (rebalance, deps) => registerStatus(rebalance, commandDeps(deps)),
+  (rebalance, deps) => registerCancel(rebalance, commandDeps(deps)),
+]
 
 export function registerRebalance(
   program: Command,
@@ -216,6 +216,6 @@ export function registerRebalance(
 ): void {
   const rebalance = program
     .command('rebalance')
-    .description('replica reassignment: plan (execute, status, cancel to come)')
+    .description('replica reassignment: plan, execute (throttled, with progress), status, cancel')
   for (const register of REBALANCE_SUBCOMMANDS) register(rebalance, deps)
 }

@@ -220,8 +220,8 @@ describe('rebalance command wiring', () => {
     expect(parseAddBroker('7:rack-b', [{ id: 6 }])).toEqual([{ id: 6 }, { id: 7, rack: 'rack-b' }])
   })
 
-  it('is registered as a command group with plan', () => {
+  it('is registered as a command group with plan, execute, status and cancel', () => {
     const rebalance = buildProgram().commands.find((c) => c.name() === 'rebalance')
-    expect(rebalance?.commands.map((c) => c.name())).toEqual(['plan'])
+    expect(rebalance?.commands.map((c) => c.name())).toEqual(['plan', 'execute', 'status', 'cancel'])
   })
 })
