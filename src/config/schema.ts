@@ -2,6 +2,7 @@
 // rules that span scalers. `schema/autopilot.schema.json` is generated from this (scripts/generate-schema.ts).
 import { z } from 'zod'
 import { alerts } from './alerts.ts'
+import { clusters } from './clusters.ts'
 import { journal, leaderElection, server } from './daemon.ts'
 import { scaler } from './scaler.ts'
 
@@ -20,6 +21,7 @@ export const autopilotConfig = z
     journal,
     leaderElection,
     alerts,
+    clusters,
   })
   .check((ctx) => {
     const scalers = Array.isArray(ctx.value.scalers) ? ctx.value.scalers : []
@@ -56,6 +58,7 @@ export const autopilotConfig = z
 export type AutopilotConfig = z.output<typeof autopilotConfig>
 export type { AlertsConfig } from './alerts.ts'
 export type { BehaviorConfig, ScalingPolicy, ScalingRules, SelectPolicy } from './behavior.ts'
+export type { ClusterConfig, ClustersConfig } from './clusters.ts'
 export type { JournalConfig, LeaderElectionConfig, ServerConfig } from './daemon.ts'
 export type { PolicyConfig, SloPolicyConfig } from './policy.ts'
 export type { FallbackConfig, ScalerConfig } from './scaler.ts'
