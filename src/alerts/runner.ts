@@ -4,6 +4,7 @@ import { decide } from '../analyzer/actions/engine.ts'
 import { restoreEngineState, saveEngineState } from '../analyzer/actions/persist.ts'
 import {
   type ActionRecord,
+  type Alert,
   type EngineConfig,
   type EngineEvent,
   type EngineJournalEntry,
@@ -55,12 +56,15 @@ export interface AlertRunnerOptions {
   env?: NodeJS.ProcessEnv
 }
 
-export interface ReceiveSummary {
-  shape: ParsedPayload['shape']
+export interface IngestSummary {
   accepted: number
   duplicates: number
   rejected: number
   actions: string[]
+}
+
+export interface ReceiveSummary extends IngestSummary {
+  shape: ParsedPayload['shape']
 }
 
 export class AlertRunner {
@@ -112,16 +116,28 @@ export class AlertRunner {
       summary.rejected++
       this.rejected('InvalidAlert', `alert ${r.field} ${r.message}`, { field: r.field })
     }
-    for (const alert of payload.alerts) {
-      const cluster = alert.labels.kafka_cr ?? alert.labels.cluster ?? 'default'
-      const result = this.#apply({ type: 'alert', alert, brokers: this.#brokerCount(cluster) })
-      if (result.outcome === 'duplicate') summary.duplicates++
-      else if (result.outcome === 'rejected') summary.rejected++
-      else summary.accepted++
-      for (const j of result.journal)
-        if (j.actionId !== null && !summary.actions.includes(j.actionId)) summary.actions.push(j.actionId)
-    }
+    for (const alert of payload.alerts) this.#accept(alert, summary)
     return summary
+  }
+
+  /**
+   * Alerts raised inside Autopilot (the health watch): the same engine as webhook alerts (dedupe, rules,
+   * cooldowns, limits) and the same journal, each entry they cause carrying `source` in its inputs.
+   */
+  ingest(alerts: readonly Alert[], source: string): IngestSummary {
+    const summary: IngestSummary = { accepted: 0, duplicates: 0, rejected: 0, actions: [] }
+    for (const alert of alerts) this.#accept(alert, summary, source)
+    return summary
+  }
+
+  #accept(alert: Alert, summary: IngestSummary, source?: string): void {
+    const cluster = alert.labels.kafka_cr ?? alert.labels.cluster ?? 'default'
+    const result = this.#apply({ type: 'alert', alert, brokers: this.#brokerCount(cluster) }, source)
+    if (result.outcome === 'duplicate') summary.duplicates++
+    else if (result.outcome === 'rejected') summary.rejected++
+    else summary.accepted++
+    for (const j of result.journal)
+      if (j.actionId !== null && !summary.actions.includes(j.actionId)) summary.actions.push(j.actionId)
   }
 
   approve(id: string): ActionRecord {
@@ -214,11 +230,11 @@ export class AlertRunner {
     }
   }
 
-  #apply(event: EngineEvent): EngineResult {
+  #apply(event: EngineEvent, source?: string): EngineResult {
     const now = this.#now()
     const result = decide(this.#state, event, this.config, now)
     this.#state = result.state
-    for (const j of result.journal) this.#journal.append(toJournal(j, now))
+    for (const j of result.journal) this.#journal.append(toJournal(j, now, source))
     if (result.journal.length > 0 || result.start.length > 0) {
       this.#journal.saveState?.(ENGINE_STATE_KEY, saveEngineState(result.state), now)
     }
@@ -272,7 +288,7 @@ const KIND: Record<EngineJournalEntry['step'], JournalEntryInput['kind']> = {
   rejected: 'event',
 }
 
-function toJournal(j: EngineJournalEntry, at: number): JournalEntryInput {
+function toJournal(j: EngineJournalEntry, at: number, source?: string): JournalEntryInput {
   return {
     at,
     kind: KIND[j.step],
@@ -283,6 +299,7 @@ function toJournal(j: EngineJournalEntry, at: number): JournalEntryInput {
     outcome: j.step,
     inputs: {
       ...(j.actionId === null ? {} : { actionId: j.actionId }),
+      ...(source === undefined ? {} : { source }),
       ...((j.inputs as object | undefined) ?? {}),
     },
   }

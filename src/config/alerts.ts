@@ -3,6 +3,7 @@
 // broker limits) and the authentication of POST /alerts.
 import { z } from 'zod'
 import { ACTION_ALIASES, ACTION_MODES, BROKER_ACTIONS } from '../analyzer/actions/types.ts'
+import { HEALTH_CONDITIONS } from '../analyzer/health/types.ts'
 import { intLike, text } from './values.ts'
 
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,62}$/
@@ -99,6 +100,43 @@ const rule = z.strictObject({
     .meta({ description: 'Parameters overriding the alert labels and annotations.' }),
 })
 
+const healthWatch = z
+  .strictObject({
+    enabled: z.boolean({ error: 'must be true or false' }).default(true),
+    intervalSeconds: intLike({
+      min: 1,
+      max: 3600,
+      description: 'Between two metadata reads. Default: 10.',
+    }).default(10),
+    forSeconds: intLike({
+      min: 0,
+      max: 86_400,
+      description:
+        'How long a condition must hold before its alert fires (like Prometheus `for:`). Default: 30.',
+    }).default(30),
+    repeatSeconds: intLike({
+      min: 0,
+      max: 86_400,
+      description:
+        'A still-firing alert is sent to the engine again after this long (like Alertmanager repeat_interval), so an alert refused for a cooldown is tried again; 0: only changes. Default: 300.',
+    }).default(300),
+    actions: z
+      .partialRecord(
+        z.enum(HEALTH_CONDITIONS, { error: `must be one of ${HEALTH_CONDITIONS.join(', ')}` }),
+        text('A broker action or a custom action name.'),
+      )
+      .default({})
+      .meta({
+        description:
+          'The `command` annotation per condition (e.g. UnderReplicatedPartitions: upScale). Default: none; the alerts are events that rules can match by labels (alertname, cluster, source: autopilot, broker).',
+      }),
+  })
+  .optional()
+  .meta({
+    description:
+      "Autopilot's own health watch, independent of Prometheus: under-replicated and offline partitions, offline and fenced brokers from the cluster metadata, as alerts (source: autopilot) through the same rules. Absent: off.",
+  })
+
 const RESERVED = new Set<string>([...BROKER_ACTIONS, ...Object.keys(ACTION_ALIASES)])
 
 export const alerts = z
@@ -135,6 +173,7 @@ export const alerts = z
     useCommandAnnotation: z.boolean({ error: 'must be true or false' }).default(true),
     rules: z.array(rule, { error: 'must be a list of rules' }).default([]),
     actions: z.record(z.string().regex(NAME, { error: 'must be a name' }), customAction).default({}),
+    healthWatch,
   })
   .check((ctx) => {
     const v = ctx.value
@@ -156,6 +195,17 @@ export const alerts = z
         input: v.minBrokers,
       })
     }
+    for (const [condition, action] of Object.entries(v.healthWatch?.actions ?? {})) {
+      const a = ACTION_ALIASES[action] ?? action
+      if (!RESERVED.has(a) && !(a in (v.actions ?? {}))) {
+        ctx.issues.push({
+          code: 'custom',
+          path: ['healthWatch', 'actions', condition],
+          message: `"${action}" is not an action`,
+          input: action,
+        })
+      }
+    }
     ;(v.rules ?? []).forEach((r, i) => {
       const a = ACTION_ALIASES[r.action] ?? r.action
       if (!RESERVED.has(a) && !(a in (v.actions ?? {}))) {
@@ -172,6 +222,7 @@ export const alerts = z
   .meta({ description: 'Self-healing: POST /alerts (Alertmanager webhook or Prometheus alerts) → actions.' })
 
 export type AlertsConfig = NonNullable<z.output<typeof alerts>>
+export type HealthWatchConfig = NonNullable<AlertsConfig['healthWatch']>
 export type CustomActionConfig = z.output<typeof customAction>
 export type ExecActionConfig = z.output<typeof execAction>
 export type WebhookActionConfig = z.output<typeof webhookAction>
