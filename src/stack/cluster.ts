@@ -42,7 +42,8 @@ export interface StartOptions {
 }
 
 const STATE_FILE = 'state.json'
-const STARTED = 'Kafka Server started'
+/** The line a node logs once it serves (broker) and has joined the quorum. */
+export const STARTED = 'Kafka Server started'
 
 export async function readState(dir: string): Promise<StackState> {
   const file = join(resolve(dir), STATE_FILE)
@@ -66,7 +67,7 @@ export async function readState(dir: string): Promise<StackState> {
   }
 }
 
-async function writeState(state: StackState): Promise<void> {
+export async function writeState(state: StackState): Promise<void> {
   await writeFile(join(state.dir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`)
 }
 
@@ -81,7 +82,12 @@ export function nodeAlive(node: StackNode): boolean {
   return isOurs(node.pid, node.configFile)
 }
 
-async function formatNode(state: { libsDir: string; dir: string }, clusterId: string, configFile: string) {
+/** kafka-storage format: only empty dirs are written (`--ignore-formatted`), so it also formats an added dir. */
+export async function formatNode(
+  state: { libsDir: string; dir: string },
+  clusterId: string,
+  configFile: string,
+) {
   const result = await runKafkaTool(state, KAFKA_TOOLS.storage, [
     'format',
     `--cluster-id=${clusterId}`,
@@ -102,7 +108,11 @@ interface PlannedNode extends NodeConfigInput {
   logFile: string
 }
 
-async function launch(state: StackState, node: PlannedNode, heapMb?: number): Promise<Spawned> {
+export async function launch(
+  state: StackState,
+  node: Pick<PlannedNode, 'host' | 'jmxPort' | 'configFile' | 'logFile'>,
+  heapMb?: number,
+): Promise<Spawned> {
   const conf = join(state.dir, 'conf')
   const args = [
     ...jvmArgs({
@@ -385,7 +395,7 @@ export async function removeBroker(
   latest.bootstrapServers = bootstrapOf(latest.nodes)
   if (latest.monitoring) await writeScrapeTargets(latest.monitoring, latest.nodes)
   await writeState(latest)
-  await rm(join(state.dir, 'data', `node${id}`), { recursive: true, force: true })
+  for (const dataDir of node.dataDirs) await rm(dataDir, { recursive: true, force: true })
   // Already gone from the metadata (the controller can drop a cleanly stopped broker itself): the goal holds.
   const notRegistered = /BrokerIdNotRegisteredException/.test(result.stderr + result.stdout)
   if (result.code !== 0 && notRegistered) return { unregistered: false, killed: killed.length > 0 }

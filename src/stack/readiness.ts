@@ -28,8 +28,10 @@ export async function waitForLogLine(opts: {
   timeoutMs: number
   exited?: Promise<number | null>
   what: string
+  /** Look only at what was written after this byte (a restarted node appends to the log of its last run). */
+  fromOffset?: number
 }): Promise<void> {
-  let offset = 0
+  let offset = opts.fromOffset ?? 0
   let carry = ''
   const scan = async (): Promise<boolean> => {
     const handle = await open(opts.file, 'r').catch(() => undefined)

@@ -3,12 +3,15 @@
 // a reassignment moves some onto them. removeBrokers stops and unregisters nodes (`removeBroker`), which moves
 // NO data: the caller must drain the brokers first (the graceful drain is the broker actions' job, with the
 // reassignment executor). Given a Kafka admin, the backend checks that precondition and refuses a broker that
-// still holds replicas. There is no disk, rebalance or stop here: log.dirs are fixed when a node starts, and the
-// data movement is the reassignment executor's.
+// still holds replicas. addDisk gives ONE broker another log dir (format, controlled restart of that broker
+// only) and rebalance({disk: true}) spreads each such broker's replicas over its dirs (local-disk-ops.ts). A
+// full rebalance and stop are not here: moving data between brokers is the reassignment executor's.
 import { z } from 'zod'
 import { AutopilotError } from '../../errors.ts'
+import { createAdminPort } from '../../kafka/index.ts'
 import type { KafkaAdminPort } from '../../kafka/port.ts'
 import { addBroker, removeBroker, stackStatus } from '../../stack/cluster.ts'
+import { addLogDir } from '../../stack/log-dirs.ts'
 import type {
   BrokerBackend,
   BrokerBackendDeps,
@@ -20,6 +23,8 @@ import type {
 } from './backend.ts'
 import {
   checkAddRequest,
+  checkBrokerId,
+  checkDisk,
   checkIds,
   checkLeader,
   durationMs,
@@ -28,6 +33,7 @@ import {
   parseBackendOptions,
   unsupported,
 } from './common.ts'
+import { addDiskLocal, type DiskAdmin, type DiskContext, rebalanceDisks } from './local-disk-ops.ts'
 
 export const localOptionsSchema = z.strictObject({
   dir: z.string({ error: 'must be the folder of a local stack' }).min(1, { error: 'must not be empty' }),
@@ -37,6 +43,8 @@ export const localOptionsSchema = z.strictObject({
     .min(128, { error: 'must be at least 128' })
     .optional(),
   readyTimeoutMs: durationMs('readyTimeoutMs').optional(),
+  inSyncTimeoutMs: durationMs('inSyncTimeoutMs').default(120_000),
+  moveTimeoutMs: durationMs('moveTimeoutMs').default(300_000),
   racks: z
     .array(z.string().min(1, { error: 'must not be empty' }), { error: 'must be a list of rack names' })
     .min(1, { error: 'must not be empty' })
@@ -51,15 +59,19 @@ export interface LocalStack {
   addBroker: typeof addBroker
   removeBroker: typeof removeBroker
   stackStatus: typeof stackStatus
+  addLogDir: typeof addLogDir
 }
 
 export interface LocalBackendDeps extends BrokerBackendDeps {
   stack?: LocalStack
-  /** When given, removeBrokers refuses brokers that still hold replicas (the drain precondition). */
-  admin?: Pick<KafkaAdminPort, 'metadata'>
+  /**
+   * When given, removeBrokers refuses brokers that still hold replicas (the drain precondition). The disk
+   * operations use it when it has their methods, else an admin of their own on the stack's bootstrap servers.
+   */
+  admin?: Pick<KafkaAdminPort, 'metadata'> & Partial<DiskAdmin>
 }
 
-const OPERATIONS = new Set<BrokerOperation>(['addBrokers', 'removeBrokers'])
+const OPERATIONS = new Set<BrokerOperation>(['addBrokers', 'removeBrokers', 'addDisk', 'rebalance'])
 
 export class LocalBackend implements BrokerBackend {
   readonly kind = 'local' as const
@@ -75,7 +87,7 @@ export class LocalBackend implements BrokerBackend {
   constructor(options: Options, deps: LocalBackendDeps) {
     this.#options = options
     this.#field = deps.field ?? 'brokers'
-    this.#stack = deps.stack ?? { addBroker, removeBroker, stackStatus }
+    this.#stack = deps.stack ?? { addBroker, removeBroker, stackStatus, addLogDir }
     this.#admin = deps.admin
     this.#leader = deps.leader
     this.name = `local stack ${options.dir}`
@@ -169,22 +181,32 @@ export class LocalBackend implements BrokerBackend {
     })
   }
 
-  async addDisk(_brokerId: number, _disk: DiskSpec, _options: BrokerOperationOptions): Promise<BrokerResult> {
-    throw unsupported(
-      this.kind,
-      'addDisk',
-      'log.dirs of a local broker are fixed when it starts',
-      this.#field,
-    )
+  /** A log dir for broker `brokerId` alone; `disk.mountPath` names it, `size` is recorded (see local-disk-ops). */
+  async addDisk(brokerId: number, disk: DiskSpec, options: BrokerOperationOptions): Promise<BrokerResult> {
+    const id = checkBrokerId(brokerId)
+    const spec = checkDisk(disk)
+    return this.#queue.run(async () => {
+      checkLeader(this.#leader, options.dryRun, this.name)
+      const outcome = await addDiskLocal(this.#diskContext('addDisk', options), id, spec)
+      return { ...this.#result('addDisk', outcome.brokers, options, outcome.message), ...outcome }
+    })
   }
 
-  async rebalance(_request: { disk?: boolean }, _options: BrokerOperationOptions): Promise<BrokerResult> {
-    throw unsupported(
-      this.kind,
-      'rebalance',
-      'the reassignment executor moves data on the local stack',
-      this.#field,
-    )
+  /** Only `disk: true` (between the log dirs of each broker); moves between brokers are the executor's. */
+  async rebalance(request: { disk?: boolean }, options: BrokerOperationOptions): Promise<BrokerResult> {
+    if (request?.disk !== true) {
+      throw unsupported(
+        this.kind,
+        'rebalance',
+        'only rebalance({ disk: true }) is local; the reassignment executor moves data between brokers',
+        this.#field,
+      )
+    }
+    return this.#queue.run(async () => {
+      checkLeader(this.#leader, options.dryRun, this.name)
+      const outcome = await rebalanceDisks(this.#diskContext('rebalance', options))
+      return { ...this.#result('rebalance', outcome.brokers, options, outcome.message), ...outcome }
+    })
   }
 
   async stop(_options: BrokerOperationOptions): Promise<BrokerResult> {
@@ -214,6 +236,37 @@ export class LocalBackend implements BrokerBackend {
 
   async close(): Promise<void> {
     await this.#queue.drain()
+  }
+
+  #diskContext(operation: BrokerOperation, options: BrokerOperationOptions): DiskContext {
+    return {
+      dir: this.#options.dir,
+      stack: this.#stack,
+      withAdmin: (fn) => this.#withAdmin(fn),
+      journal: journalFor(this.kind, this.name, operation, options),
+      options,
+      readyTimeoutMs: this.#options.readyTimeoutMs,
+      inSyncTimeoutMs: this.#options.inSyncTimeoutMs,
+      moveTimeoutMs: this.#options.moveTimeoutMs,
+    }
+  }
+
+  /** The given admin when it can do disk work, else one on the stack's brokers for the length of `fn`. */
+  async #withAdmin<T>(fn: (admin: DiskAdmin) => Promise<T>): Promise<T> {
+    const given = this.#admin
+    if (given?.describeLogDirs && given.alterReplicaLogDirs && given.electPreferredLeaders) {
+      return fn(given as DiskAdmin)
+    }
+    const status = await this.#stack.stackStatus(this.#options.dir)
+    const admin = createAdminPort({
+      bootstrapServers: status.bootstrapServers.split(','),
+      clientId: 'autopilot-local-disks',
+    })
+    try {
+      return await fn(admin)
+    } finally {
+      await admin.close()
+    }
   }
 
   async #checkDrained(ids: number[]): Promise<void> {
