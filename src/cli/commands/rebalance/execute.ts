@@ -118,9 +118,10 @@ export async function runRebalanceExecute(flags: ExecuteFlags, deps: CommandDeps
     let interrupts = 0
     const stopListening = deps.onInterrupt(() => {
       if (++interrupts === 1) {
-        renderer.line(
-          'interrupted: reverting in-flight moves and clearing throttles (Ctrl-C again to exit now)',
-        )
+        const note =
+          'interrupted: reverting in-flight moves and clearing throttles (Ctrl-C again to exit now)'
+        if (flags.json) deps.stderr.write(`${note}\n`)
+        else renderer.line(note)
         controller.abort()
         return
       }
