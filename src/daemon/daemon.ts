@@ -6,12 +6,14 @@ import { isAbsolute, resolve } from 'node:path'
 import type { KubeConfig } from '@kubernetes/client-node'
 import type { FastifyInstance } from 'fastify'
 import { Registry } from 'prom-client'
+import { BrokerCounts, createBrokerActions } from '../alerts/broker-actions.ts'
 import { setupAlerts } from '../alerts/setup.ts'
 import { registerDaemonMetrics } from '../api/daemon-metrics.ts'
 import { buildApi } from '../api/server.ts'
 import { daemonSettings, type ServerConfig } from '../config/daemon.ts'
 import type { AutopilotConfig, ScalerConfig } from '../config/schema.ts'
 import { AutopilotError, describeCause } from '../errors.ts'
+import { type ClusterOps, type OpenClusterOpsDeps, openClusterOps } from '../executor/operations/index.ts'
 import { createTarget } from '../executor/registry.ts'
 import type { ScaleTarget, TargetDeps } from '../executor/target.ts'
 import type { Journal } from '../journal/journal.ts'
@@ -39,6 +41,8 @@ import type { Readiness, ScalerStatus } from './status.ts'
 
 /** How long stop() waits for a scale in flight to end after aborting it. */
 const STOP_ACTIONS_MS = 15_000
+/** How often the broker count of each configured cluster is re-read (alerts.minBrokers/maxBrokers). */
+const BROKER_COUNT_MS = 15_000
 
 export interface DaemonDeps {
   clock?: DaemonClock
@@ -50,6 +54,8 @@ export interface DaemonDeps {
   journal?: Journal
   openAdminPort?: (options: AdminPortOptions) => KafkaAdminPort | Promise<KafkaAdminPort>
   createTarget?: (scaler: ScalerConfig, deps: TargetDeps) => ScaleTarget
+  /** Builds the broker backend of a `clusters:` entry (tests); default: the broker backend registry. */
+  createBrokerBackend?: OpenClusterOpsDeps['createBackend']
   kubeConfig?: KubeConfig
   /** A leader elector (tests); by default a Lease elector when any scaler has a kubernetes target. */
   elector?: Elector
@@ -178,6 +184,38 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
       loops.push(new ClusterLoop({ plan, monitor, controllers: mine, clock, journal, metrics, log }))
     }
 
+    // The clusters the broker actions act on: one admin port and broker backend each, closed at the stop.
+    const clusterOps = new Map<string, ClusterOps>()
+    cleanup.push(() => Promise.allSettled([...clusterOps.values()].map((c) => c.close())))
+    for (const [name, cluster] of Object.entries(config.clusters ?? {})) {
+      const ops = await openClusterOps(name, cluster, {
+        openAdminPort: open,
+        ...(deps.createBrokerBackend ? { createBackend: deps.createBrokerBackend } : {}),
+        ...(kubeConfig ? { kubeConfig } : {}),
+        ...(elector ? { leader: elector } : {}),
+        env,
+      })
+      clusterOps.set(name, ops)
+    }
+    const brokerCounts = new BrokerCounts(clusterOps)
+    cleanup.push(() => brokerCounts.stop())
+    const alerts = config.alerts
+      ? setupAlerts(config.alerts, {
+          journal,
+          host: server.host,
+          env,
+          now: () => clock.now(),
+          brokerActions: createBrokerActions({
+            clusters: clusterOps,
+            journal,
+            minBrokers: config.alerts.minBrokers,
+            dryRun: deps.dryRun ?? false,
+            onFinished: (cluster) => void brokerCounts.refresh(cluster),
+          }),
+          brokerCount: brokerCounts.get,
+        })
+      : undefined
+
     const readiness = (): Readiness => {
       const clusters = loops.map((l) => l.status())
       return {
@@ -198,9 +236,7 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
       scalers,
       role: () => leadership.role(),
       journal,
-      ...(config.alerts
-        ? { alerts: setupAlerts(config.alerts, { journal, host: server.host, env, now: () => clock.now() }) }
-        : {}),
+      ...(alerts ? { alerts } : {}),
     })
     cleanup.push(() => app.close())
 
@@ -269,6 +305,7 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
         cleanup.push(
           startRecovery(recoveryClusters(config), { journal, clock, log, openAdminPort: open }).stop,
         )
+        brokerCounts.start(BROKER_COUNT_MS)
         for (const loop of loops) {
           scheduler.schedule({
             id: loop.plan.label,
