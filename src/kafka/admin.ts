@@ -5,6 +5,7 @@ import { describeLogDirs, unregisterBroker } from './brokers.ts'
 import { committedOffsets } from './committed.ts'
 import { describeConfigs, incrementalAlterConfigs } from './configs.ts'
 import { CoordinatorCache } from './coordinators.ts'
+import { describeCluster } from './describe-cluster.ts'
 import { electPreferredLeaders } from './elect-leaders.ts'
 import { alterGroupOffsets, deleteGroups } from './group-writes.ts'
 import { describeGroups, listGroups } from './groups.ts'
@@ -52,6 +53,7 @@ export function createAdminPort(options: AdminPortOptions): KafkaAdminPort {
   let closed: Promise<void> | null = null
   return {
     metadata: (opts) => metadata(session, cache, opts?.topics),
+    describeCluster: () => describeCluster(session),
     listGroups: () => listGroups(session, cache),
     describeGroups: (groupIds) => describeGroups(session, coordinators, groupIds),
     committedOffsets: (groups) => committedOffsets(session, cache, coordinators, groups),

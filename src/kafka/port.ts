@@ -34,6 +34,13 @@ export interface ClusterMetadata {
   topics: TopicMetadata[]
 }
 
+/** DescribeCluster: the registered brokers; `fenced` is null when the cluster cannot say (before Kafka 4.0). */
+export interface ClusterDescription {
+  clusterId: string
+  controllerId: number
+  brokers: Array<BrokerNode & { fenced: boolean | null }>
+}
+
 export interface TopicPartition {
   topic: string
   partition: number
@@ -162,6 +169,11 @@ export type RequestCounts = Record<string, number>
 
 export interface KafkaAdminPort {
   metadata(options?: { topics?: string[] }): Promise<ClusterMetadata>
+  /**
+   * Registered brokers, fenced ones included where the cluster reports them (DescribeCluster v2). Always there
+   * in createAdminPort; optional so that test fakes of the other calls need not implement it.
+   */
+  describeCluster?(): Promise<ClusterDescription>
   listGroups(): Promise<GroupListing[]>
   describeGroups(groupIds: string[]): Promise<GroupDescription[]>
   /** Committed offsets for many groups: one OffsetFetch per group coordinator (KIP-709 multi-group form). */
