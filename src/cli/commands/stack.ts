@@ -9,6 +9,7 @@ import {
   stopStack,
 } from '../../stack/cluster.ts'
 import type { StackState } from '../../stack/types.ts'
+import { registerAddDisk } from './stack-add-disk.ts'
 
 const DEFAULT_DIR = '.stack/kafka'
 
@@ -174,6 +175,8 @@ export function registerStack(program: Command): void {
       await removeBroker(opts.dir, opts.id)
       process.stdout.write(`broker ${opts.id} stopped and unregistered\n`)
     })
+
+  registerAddDisk(stack, { dir: DEFAULT_DIR, parseId: parseIntOption('--id', 0) })
 
   for (const [name, paused] of [
     ['pause-broker', true],
