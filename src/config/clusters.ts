@@ -51,8 +51,9 @@ export const clusterEntry = z
   .strictObject({
     bootstrapServers: stringList('Brokers, "host:port" comma list or list (required).').pipe(
       z
-        .array(z.string().regex(HOST_PORT, { error: 'each broker must be host:port' }))
-        .min(1, { error: 'is required: at least one host:port' }),
+        .array(z.string())
+        .min(1, { error: 'is required: at least one host:port' })
+        .refine((list) => list.every((b) => HOST_PORT.test(b)), { error: 'each broker must be host:port' }),
     ),
     backend,
     reassignment,
@@ -60,8 +61,18 @@ export const clusterEntry = z
   .meta({ description: 'A Kafka cluster the broker actions act on.' })
 
 export const clusters = z
-  .record(z.string().regex(NAME, { error: 'must be a name (letters, digits, ., - and _)' }), clusterEntry, {
-    error: 'must be a map of cluster name to cluster',
+  .record(z.string(), clusterEntry, { error: 'must be a map of cluster name to cluster' })
+  .check((ctx) => {
+    for (const name of Object.keys(ctx.value)) {
+      if (!NAME.test(name)) {
+        ctx.issues.push({
+          code: 'custom',
+          path: [name],
+          message: 'must be a name (letters, digits, ., - and _)',
+          input: name,
+        })
+      }
+    }
   })
   .optional()
   .meta({
