@@ -21,7 +21,11 @@ export class FakeBackend implements BrokerBackend {
   controllers: number[] = [1, 2, 3]
   busy = false
 
-  constructor(readonly cluster: FakeCluster) {}
+  readonly cluster: FakeCluster
+
+  constructor(cluster: FakeCluster) {
+    this.cluster = cluster
+  }
 
   #result(
     operation: BrokerOperation,
