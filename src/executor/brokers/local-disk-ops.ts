@@ -4,16 +4,21 @@
 // their leadership away). rebalance({disk: true}): AlterReplicaLogDirs so that each multi-dir broker's dirs hold
 // about as many replicas as each other, then a bounded wait until every copy swapped in.
 import { AutopilotError } from '../../errors.ts'
-import type { KafkaAdminPort, LogDirDescription, ReplicaLogDirMove } from '../../kafka/port.ts'
+import type {
+  ClusterMetadata,
+  KafkaAdminPort,
+  LogDirDescription,
+  ReplicaLogDirMove,
+} from '../../kafka/port.ts'
 import type { stackStatus } from '../../stack/cluster.ts'
 import { type addLogDir, newLogDirPath } from '../../stack/log-dirs.ts'
 import type { BrokerOperationOptions, DiskSpec } from './backend.ts'
 import { pollUntil } from './common.ts'
-import { outOfSync, pendingMoves, planDiskBalance, preferredOn } from './local-disks.ts'
+import { outOfSync, pendingMoves, planDiskBalance, preferredOn, restartBlockers } from './local-disks.ts'
 
 export type DiskAdmin = Pick<
   KafkaAdminPort,
-  'metadata' | 'describeLogDirs' | 'alterReplicaLogDirs' | 'electPreferredLeaders'
+  'metadata' | 'describeLogDirs' | 'alterReplicaLogDirs' | 'electPreferredLeaders' | 'describeConfigs'
 >
 
 export interface DiskContext {
@@ -32,6 +37,25 @@ export interface DiskOutcome {
   applied: boolean
   message: string
   details: Record<string, unknown>
+}
+
+/** min.insync.replicas of the topics the broker is in sync for (the value in force, default or not). */
+async function minInsyncReplicas(
+  admin: DiskAdmin,
+  metadata: ClusterMetadata,
+  broker: number,
+): Promise<Record<string, number>> {
+  const topics = metadata.topics.filter((t) => t.partitions.some((p) => p.isr.includes(broker)))
+  if (topics.length === 0) return {}
+  const configs = await admin.describeConfigs(
+    topics.map((t) => ({ type: 'topic' as const, name: t.name, keys: ['min.insync.replicas'] })),
+  )
+  const out: Record<string, number> = {}
+  for (const c of configs) {
+    const v = Number(c.configs['min.insync.replicas'])
+    if (Number.isInteger(v) && v > 0) out[c.name] = v
+  }
+  return out
 }
 
 function sizeNote(disk: DiskSpec): string {
@@ -68,21 +92,17 @@ export async function addDiskLocal(ctx: DiskContext, id: number, disk: DiskSpec)
     }
   }
   return ctx.withAdmin(async (admin) => {
-    // A partition whose only in-sync replica is this broker would go offline during the restart.
     const before = await admin.metadata()
-    const alone = before.topics.flatMap((t) =>
-      t.partitions
-        .filter((p) => p.replicas.length > 1 && p.isr.length === 1 && p.isr[0] === id)
-        .map((p) => `${t.name}-${p.partition}`),
-    )
-    if (alone.length > 0) {
+    const blockers = restartBlockers(before, id, await minInsyncReplicas(admin, before, id))
+    if (blockers.length > 0) {
+      const more = blockers.length > 5 ? ` and ${blockers.length - 5} more` : ''
       throw new AutopilotError(
         'AP_ERR_UNSAFE',
-        `not restarting broker ${id}: it is the only in-sync replica of ${alone.slice(0, 5).join(', ')}${alone.length > 5 ? ` and ${alone.length - 5} more` : ''}`,
+        `not restarting broker ${id}: ${blockers.slice(0, 5).join(', ')}${more} would fall below min.insync.replicas`,
         {
           field: 'brokerId',
-          hint: 'wait until the other replicas are back in sync',
-          details: { partitions: alone },
+          hint: 'wait until their other replicas are back in sync',
+          details: { partitions: blockers },
         },
       )
     }

@@ -66,3 +66,22 @@ export function preferredOn(metadata: ClusterMetadata, broker: number): TopicPar
       .map((p) => ({ topic: t.name, partition: p.partition })),
   )
 }
+
+/**
+ * Partitions a restart of `broker` would take below min.insync.replicas (acks=all writes would stop) or offline:
+ * it is in their ISR and the ISR without it is smaller than the topic's min.insync.replicas (default 1).
+ * Single-replica partitions are left out: nothing can keep them available through a restart.
+ */
+export function restartBlockers(
+  metadata: ClusterMetadata,
+  broker: number,
+  minIsr: Record<string, number>,
+): string[] {
+  return metadata.topics.flatMap((t) =>
+    t.partitions
+      .filter(
+        (p) => p.replicas.length > 1 && p.isr.includes(broker) && p.isr.length - 1 < (minIsr[t.name] ?? 1),
+      )
+      .map((p) => `${t.name}-${p.partition}`),
+  )
+}

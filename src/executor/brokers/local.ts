@@ -254,7 +254,13 @@ export class LocalBackend implements BrokerBackend {
   /** The given admin when it can do disk work, else one on the stack's brokers for the length of `fn`. */
   async #withAdmin<T>(fn: (admin: DiskAdmin) => Promise<T>): Promise<T> {
     const given = this.#admin
-    if (given?.describeLogDirs && given.alterReplicaLogDirs && given.electPreferredLeaders) {
+    const disk = [
+      'describeLogDirs',
+      'alterReplicaLogDirs',
+      'electPreferredLeaders',
+      'describeConfigs',
+    ] as const
+    if (given && disk.every((m) => typeof given[m] === 'function')) {
       return fn(given as DiskAdmin)
     }
     const status = await this.#stack.stackStatus(this.#options.dir)

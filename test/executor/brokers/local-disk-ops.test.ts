@@ -8,7 +8,7 @@ import type { ClusterMetadata, LogDirDescription, ReplicaLogDirMove } from '../.
 import { fakeStack } from './fake-local-stack.ts'
 
 /** Broker 4 leads t-0 (preferred) and follows t-1; `isr4` says whether 4 is in sync yet. */
-function fakeAdmin(state: { isr4: boolean; dirs: Map<string, Array<[string, number]>> }) {
+function fakeAdmin(state: { isr4: boolean; dirs: Map<string, Array<[string, number]>>; minIsr?: string }) {
   const calls: string[] = []
   const metadata = (): ClusterMetadata => ({
     clusterId: 'c',
@@ -57,6 +57,14 @@ function fakeAdmin(state: { isr4: boolean; dirs: Map<string, Array<[string, numb
         state.dirs.get(m.logDir)!.push([m.topic, m.partition])
       }
       return moves.map((m) => ({ ...m, error: null }))
+    },
+    describeConfigs: async (resources) => {
+      calls.push(`describeConfigs ${resources.map((r) => r.name)}`)
+      return resources.map((r) => ({
+        type: r.type,
+        name: r.name,
+        configs: { 'min.insync.replicas': state.minIsr ?? '1' },
+      }))
     },
     electPreferredLeaders: async (partitions) => {
       calls.push(`elect ${JSON.stringify(partitions)}`)
@@ -136,6 +144,19 @@ describe('local addDisk', () => {
       .addDisk(4, { size: '1Gi' }, { dryRun: false })
       .catch((e: unknown) => e)
     expect(err).toMatchObject({ code: 'AP_ERR_UNSAFE', message: expect.stringContaining('o-3') })
+    expect(calls.filter((c) => c.startsWith('addLogDir'))).toEqual([])
+  })
+
+  it('refuses a restart that would take a partition below min.insync.replicas', async () => {
+    const { stack, calls } = fakeStack()
+    const { admin } = fakeAdmin({ isr4: true, dirs: new Map(), minIsr: '2' })
+    const err = await createLocalBackend({ dir: '/tmp/s' }, { stack, admin })
+      .addDisk(4, { size: '1Gi' }, { dryRun: false })
+      .catch((e: unknown) => e)
+    expect(err).toMatchObject({
+      code: 'AP_ERR_UNSAFE',
+      message: expect.stringMatching(/t-0, t-1 would fall below min.insync.replicas/),
+    })
     expect(calls.filter((c) => c.startsWith('addLogDir'))).toEqual([])
   })
 

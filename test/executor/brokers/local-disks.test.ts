@@ -6,6 +6,7 @@ import {
   pendingMoves,
   planDiskBalance,
   preferredOn,
+  restartBlockers,
 } from '../../../src/executor/brokers/local-disks.ts'
 import type { ClusterMetadata, LogDirDescription } from '../../../src/kafka/port.ts'
 
@@ -92,6 +93,22 @@ describe('in sync and preferred leaders after a restart', () => {
   it('lists partitions missing the broker from their ISR', () => {
     expect(outOfSync(metadata, 2)).toEqual([{ topic: 't', partition: 0 }])
     expect(outOfSync(metadata, 3)).toEqual([])
+  })
+  it('finds partitions a restart would take below min.insync.replicas, single replicas aside', () => {
+    expect(restartBlockers(metadata, 1, {})).toEqual(['t-0'])
+    expect(restartBlockers(metadata, 3, {})).toEqual([])
+    expect(restartBlockers(metadata, 3, { t: 2 })).toEqual(['t-1', 't-2'])
+    const single = {
+      ...metadata,
+      topics: [
+        {
+          ...metadata.topics[0]!,
+          name: 's',
+          partitions: [{ partition: 0, leader: 3, replicas: [3], isr: [3], offlineReplicas: [] }],
+        },
+      ],
+    }
+    expect(restartBlockers(single, 3, {})).toEqual([])
   })
   it('lists partitions whose preferred replica is the broker but led by another', () => {
     expect(preferredOn(metadata, 2)).toEqual([{ topic: 't', partition: 0 }])
