@@ -2,9 +2,10 @@
 // broker its address, rack, whether it is the controller Kafka reports, its replicas, the partitions it leads,
 // the under-replicated partitions it leads (Kafka's UnderReplicatedPartitions metric counts on the leader) and
 // its replicas out of the ISR. A broker that holds replicas but is not in the metadata (stopped, fenced) is
-// listed as offline. `add` and `remove` register through BROKERS_SUBCOMMANDS.
+// listed as offline. `add` and `remove` (brokers/scale.ts) register through BROKERS_SUBCOMMANDS.
 import type { Command } from 'commander'
 import type { ClusterMetadata } from '../../kafka/port.ts'
+import { registerAdd, registerRemove } from './brokers/scale.ts'
 import { addClusterOptions, type ClusterFlags, connectionOptions } from './rebalance/flags.ts'
 import { type CommandDeps, commandDeps, withPort } from './rebalance/session.ts'
 
@@ -148,9 +149,13 @@ function registerList(brokers: Command, deps: CommandDeps): void {
 }
 
 /** One register function per subcommand. */
-const BROKERS_SUBCOMMANDS: Array<(brokers: Command, deps: CommandDeps) => void> = [registerList]
+const BROKERS_SUBCOMMANDS: Array<(brokers: Command, deps: CommandDeps) => void> = [
+  registerList,
+  registerAdd,
+  registerRemove,
+]
 
 export function registerBrokers(program: Command, deps: Partial<CommandDeps> = {}): void {
-  const brokers = program.command('brokers').description('the brokers of a cluster: list')
+  const brokers = program.command('brokers').description('the brokers of a cluster: list, add, remove')
   for (const register of BROKERS_SUBCOMMANDS) register(brokers, commandDeps(deps))
 }
