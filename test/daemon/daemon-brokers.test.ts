@@ -1,0 +1,64 @@
+// The daemon wires the broker actions to the `clusters:` section: an alert for a cluster that is not
+// configured fails clearly, and the broker count read from the cluster's metadata feeds maxBrokers.
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createDaemon } from '../../src/daemon/daemon.ts'
+import { SqliteJournal } from '../../src/journal/sqlite-journal.ts'
+import { firingWebhook } from '../alerts/fixtures.ts'
+import { FakeAdminPort } from '../monitor/fake-admin-port.ts'
+import { FakeClock } from './fake-clock.ts'
+import { config, FakeTarget } from './fakes.ts'
+
+const T0 = Date.parse('2026-11-23T03:41:00Z')
+const stops: Array<() => Promise<unknown> | unknown> = []
+afterEach(async () => {
+  for (const s of stops.splice(0).reverse()) await s()
+})
+
+async function daemonWith(top: string) {
+  const clock = new FakeClock(T0)
+  const journal = new SqliteJournal({ path: ':memory:', now: () => clock.now() })
+  stops.push(() => journal.close())
+  const ports: FakeAdminPort[] = []
+  const daemon = await createDaemon(config([{ name: 'orders' }], top), {
+    clock,
+    journal,
+    env: {},
+    openAdminPort: () => {
+      const port = new FakeAdminPort()
+      ports.push(port)
+      return port
+    },
+    createTarget: () => new FakeTarget('orders', 1),
+  })
+  stops.push(() => daemon.stop())
+  return { daemon, journal, ports }
+}
+
+const CLUSTER = (name: string) =>
+  `clusters:\n  ${name}: { bootstrapServers: "127.0.0.1:19092", backend: { type: local, dir: .stack/none } }\n`
+
+describe('daemon broker actions', () => {
+  it('an upScale for a cluster that is not configured fails, naming the configured ones', async () => {
+    const { daemon, journal } = await daemonWith(`alerts: { mode: auto }\n${CLUSTER('dev')}`)
+    const res = await daemon.app.inject({ method: 'POST', url: '/alerts', payload: firingWebhook() })
+    expect(res.statusCode).toBe(200)
+    await vi.waitFor(() => {
+      const failed = journal.list({ limit: 20 }).find((e) => e.outcome === 'failed')
+      expect(failed?.message).toMatch(/no cluster "local" in the config \(clusters: dev\)/)
+    })
+  })
+  it('the broker count of the configured cluster feeds maxBrokers; the ports are closed at the stop', async () => {
+    const { daemon, journal, ports } = await daemonWith(
+      `alerts: { mode: auto, maxBrokers: 1 }\n${CLUSTER('local')}`,
+    )
+    // one port for the scalers' cluster, one for clusters.local (recovery opens its own at the start)
+    expect(ports).toHaveLength(2)
+    daemon.start()
+    await vi.waitFor(() => expect(ports[1]!.calls.metadata).toBeGreaterThan(0))
+    await daemon.app.inject({ method: 'POST', url: '/alerts', payload: firingWebhook() })
+    const entries = journal.list({ limit: 20 }).map((e) => e.message)
+    expect(entries.some((m) => /1 brokers, maxBrokers is 1/.test(m))).toBe(true)
+    await daemon.stop()
+    expect(ports[1]!.calls.close).toBe(1)
+  })
+})
