@@ -16,11 +16,14 @@ import {
   type HealthState,
 } from '../analyzer/health/index.ts'
 import { describeCause } from '../errors.ts'
-import type { ClusterMetadata, KafkaAdminPort } from '../kafka/port.ts'
+import type { ClusterDescription, ClusterMetadata, KafkaAdminPort } from '../kafka/port.ts'
 
-/** What the watch reads: the metadata; ongoing reassignments too when the port offers them. */
+/**
+ * What the watch reads: the metadata; when the port offers them, ongoing reassignments (replicas being added
+ * are not under-replication) and the registered brokers with their fencing state (BrokerFenced).
+ */
 export type HealthWatchAdmin = Pick<KafkaAdminPort, 'metadata'> &
-  Partial<Pick<KafkaAdminPort, 'listPartitionReassignments'>>
+  Partial<Pick<KafkaAdminPort, 'listPartitionReassignments' | 'describeCluster'>>
 
 export interface HealthWatchOptions {
   /** The cluster's name: the `cluster` label of the alerts (rules and per-cluster limits key on it). */
@@ -64,10 +67,15 @@ export interface HealthWatch {
 export function snapshotOf(
   metadata: ClusterMetadata,
   reassignments: Array<{ topic: string; partition: number; addingReplicas: number[] }> = [],
+  description?: ClusterDescription,
 ): HealthSnapshot {
   const adding = new Map(reassignments.map((r) => [`${r.topic}\u0000${r.partition}`, r.addingReplicas]))
+  const knowsFencing = description?.brokers.some((b) => b.fenced !== null) ?? false
   return {
     brokers: metadata.brokers.map((b) => b.id),
+    fencedBrokers: knowsFencing
+      ? description!.brokers.filter((b) => b.fenced === true).map((b) => b.id)
+      : undefined,
     partitions: metadata.topics.flatMap((t) =>
       t.partitions.map((p) => ({
         topic: t.name,
@@ -106,11 +114,12 @@ export function createHealthWatch(options: HealthWatchOptions): HealthWatch {
   async function once(): Promise<void> {
     let snapshot: HealthSnapshot
     try {
-      const [metadata, reassignments] = await Promise.all([
+      const [metadata, reassignments, description] = await Promise.all([
         options.admin.metadata(),
         options.admin.listPartitionReassignments?.() ?? Promise.resolve([]),
+        options.admin.describeCluster?.(),
       ])
-      snapshot = snapshotOf(metadata, reassignments)
+      snapshot = snapshotOf(metadata, reassignments, description)
     } catch (error) {
       status = { ...status, error: describeCause(error) }
       report(error)

@@ -117,6 +117,38 @@ describe('createHealthWatch', () => {
     expect(alerts).toEqual([])
   })
 
+  it('with describeCluster, a fenced broker is BrokerFenced; without fencing state it is BrokerOffline', async () => {
+    const fire = async (fenced: boolean | null) => {
+      const alerts: Alert[] = []
+      const watch = createHealthWatch({
+        cluster: 'c',
+        admin: {
+          metadata: async () => DOWN,
+          describeCluster: async () => ({
+            clusterId: 'c',
+            controllerId: 1,
+            brokers: [1, 2, 3].map((id) => ({
+              id,
+              host: '127.0.0.1',
+              port: 9000 + id,
+              rack: null,
+              fenced: fenced === null ? null : fenced && id === 3,
+            })),
+          }),
+        },
+        intervalMs: 1,
+        forMs: 0,
+        onAlerts: (a) => {
+          alerts.push(...a)
+        },
+      })
+      await watch.poll()
+      return alerts.map((a) => `${a.labels.alertname}${a.labels.broker ?? ''}`)
+    }
+    expect(await fire(true)).toEqual(['BrokerFenced3', 'UnderReplicatedPartitions'])
+    expect(await fire(null)).toEqual(['BrokerOffline3', 'UnderReplicatedPartitions'])
+  })
+
   it('polls never overlap and stop() waits for the poll in flight', async () => {
     let release: () => void = () => {}
     let calls = 0
