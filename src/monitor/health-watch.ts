@@ -40,8 +40,13 @@ export interface HealthWatchOptions {
   now?: () => number
   /** Called with the alerts of one poll, only when there are some. Awaited before the next poll. */
   onAlerts(alerts: Alert[]): void | Promise<void>
-  /** A poll that could not read the cluster (or an onAlerts that threw). */
-  onError?(error: unknown): void
+  /**
+   * A poll that could not read the cluster, or an onAlerts that threw (consecutiveFailures 0). It counts the reads
+   * failed in a row (1 on the first), so a caller can journal the start of an outage and not every poll.
+   */
+  onError?(error: unknown, info: { consecutiveFailures: number }): void
+  /** The first successful read after `failures` failed ones. */
+  onRecovered?(failures: number): void
 }
 
 export interface HealthWatchStatus {
@@ -103,9 +108,10 @@ export function createHealthWatch(options: HealthWatchOptions): HealthWatch {
   let timer: NodeJS.Timeout | null = null
   let inFlight: Promise<void> | null = null
 
+  let failures = 0
   const report = (error: unknown) => {
     try {
-      options.onError?.(error)
+      options.onError?.(error, { consecutiveFailures: failures })
     } catch {
       // an error reporter that throws must not stop the watch
     }
@@ -121,9 +127,19 @@ export function createHealthWatch(options: HealthWatchOptions): HealthWatch {
       ])
       snapshot = snapshotOf(metadata, reassignments, description)
     } catch (error) {
+      failures++
       status = { ...status, error: describeCause(error) }
       report(error)
       return
+    }
+    if (failures > 0) {
+      const failed = failures
+      failures = 0
+      try {
+        options.onRecovered?.(failed)
+      } catch {
+        // as above
+      }
     }
     const at = now()
     const result = evaluateHealth(snapshot, state, at, {
