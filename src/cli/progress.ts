@@ -41,15 +41,23 @@ export function fractionDone(s: ProgressSnapshot): number {
   return s.counts.total === 0 ? 1 : s.counts.done / s.counts.total
 }
 
-/** `3/10 partitions, 2 moving, 1.2 MiB/4.0 MiB, throttle 10.0 MiB/s, ETA 12s` (throttle undefined: not shown). */
+/** `1.5/4.0 MiB` when both have the same unit, else `512 KiB/4.0 MiB`. */
+export function bytesPair(copied: number, total: number): string {
+  const [a, b] = [formatBytes(copied), formatBytes(total)]
+  const unit = (x: string) => x.slice(x.indexOf(' '))
+  return unit(a) === unit(b) ? `${a.slice(0, a.indexOf(' '))}/${b}` : `${a}/${b}`
+}
+
+/** `3/10 partitions, 2 moving, 1.5/4.0 MiB, ETA 12s, throttle 10.0 MiB/s` (throttle undefined: not shown). */
 export function progressText(s: ProgressSnapshot, throttle?: number | null): string {
   const { done, total, inFlight, notMoved } = s.counts
   const parts = [`${done}/${total} partitions`]
   if (inFlight > 0) parts.push(`${inFlight} moving`)
   if (notMoved > 0) parts.push(`${notMoved} not moved`)
-  if (s.bytes) parts.push(`${formatBytes(s.bytes.copied)}/${formatBytes(s.bytes.total)}`)
-  if (throttle !== undefined) parts.push(formatThrottle(throttle))
+  if (s.bytes) parts.push(bytesPair(s.bytes.copied, s.bytes.total))
   if (s.etaMs !== null && s.state === 'running') parts.push(`ETA ${formatDuration(s.etaMs)}`)
+  // Last: it never changes, so it is what a narrow terminal loses first.
+  if (throttle !== undefined) parts.push(formatThrottle(throttle))
   if (s.state !== 'running') parts.push(s.state)
   return parts.join(', ')
 }
@@ -57,9 +65,11 @@ export function progressText(s: ProgressSnapshot, throttle?: number | null): str
 /** `[#######-------------]  35% 3/10 partitions, …`, cut to fit `columns` (one column left for the cursor). */
 export function progressBar(s: ProgressSnapshot, throttle?: number | null, columns = 80): string {
   const frac = fractionDone(s)
-  const width = Math.max(10, Math.min(30, columns - 60))
+  const text = progressText(s, throttle)
+  // The bar takes what the text leaves (8 columns for brackets, percentage and spaces), 10 to 30 wide.
+  const width = Math.max(10, Math.min(30, columns - 1 - text.length - 8))
   const full = Math.round(frac * width)
-  const line = `[${'#'.repeat(full)}${'-'.repeat(width - full)}] ${String(Math.floor(frac * 100)).padStart(3)}% ${progressText(s, throttle)}`
+  const line = `[${'#'.repeat(full)}${'-'.repeat(width - full)}] ${String(Math.floor(frac * 100)).padStart(3)}% ${text}`
   return line.length < columns ? line : `${line.slice(0, Math.max(0, columns - 2))}…`
 }
 
@@ -102,7 +112,9 @@ export class ProgressRenderer {
 
   update(s: ProgressSnapshot): void {
     if (this.tty) {
-      this.#bar = progressBar(s, this.#throttle, this.#out.columns ?? 80)
+      // A terminal that reports no size (0, e.g. under `script`) gets 80 columns.
+      const columns = this.#out.columns && this.#out.columns >= 20 ? this.#out.columns : 80
+      this.#bar = progressBar(s, this.#throttle, columns)
       this.#out.write(`${CLEAR}${this.#bar}`)
       return
     }

@@ -60,13 +60,14 @@ describe('progress formatting', () => {
 
   it('says partitions done/total, moving, bytes, throttle and ETA', () => {
     expect(progressText(snap(), 10 * MiB)).toBe(
-      '3/10 partitions, 2 moving, 1.5 MiB/4.0 MiB, throttle 10.0 MiB/s, ETA 12s',
+      '3/10 partitions, 2 moving, 1.5/4.0 MiB, ETA 12s, throttle 10.0 MiB/s',
     )
+    expect(progressText(snap({ bytes: { total: 4 * MiB, copied: 512 } }))).toMatch(/, 512 B\/4\.0 MiB, /)
     expect(progressText(snap({ bytes: null, etaMs: null }), null)).toBe(
       '3/10 partitions, 2 moving, unthrottled',
     )
     expect(progressText(snap({ state: 'cancelled', inFlight: 0 }))).toBe(
-      '3/10 partitions, 1.5 MiB/4.0 MiB, cancelled',
+      '3/10 partitions, 1.5/4.0 MiB, cancelled',
     )
   })
 
@@ -81,6 +82,13 @@ describe('progress formatting', () => {
     const bar = progressBar(snap(), 10 * MiB, 100)
     expect(bar).toMatch(/^\[#+-+\] {2}37% 3\/10 partitions/)
     expect(bar.length).toBeLessThan(100)
+  })
+
+  it('narrows the bar before cutting the text: a typical line fits 80 columns whole', () => {
+    const bar = progressBar(snap(), null, 80)
+    expect(bar.length).toBeLessThan(80)
+    expect(bar).toMatch(/ETA 12s, unthrottled$/)
+    expect(progressBar(snap(), 10 * MiB, 80)).toMatch(/ETA 12s, thr.*…$/)
   })
 
   it('cuts the bar to the terminal width', () => {
@@ -113,6 +121,12 @@ describe('ProgressRenderer', () => {
     expect(text().split('\n')).toHaveLength(3)
   })
 
+  it('a terminal that reports 0 columns gets 80', () => {
+    const { out, text } = sink(true, 0)
+    new ProgressRenderer(out, { throttle: MiB }).update(snap())
+    expect(text()).toMatch(/\[#+-+\] {2}37% 3\/10 partitions/)
+  })
+
   it('without a terminal logs plain lines: on count changes, and for bytes alone at most every logEveryMs', () => {
     const { out, text } = sink(false)
     const r = new ProgressRenderer(out, { throttle: MiB, logEveryMs: 5_000 })
@@ -126,7 +140,7 @@ describe('ProgressRenderer', () => {
     expect(lines).toHaveLength(4)
     expect(lines[0]).toMatch(/^progress: 3\/10 partitions/)
     expect(lines[1]).toMatch(/^progress: 4\/10 partitions/)
-    expect(lines[2]).toMatch(/3\.0 MiB\/4\.0 MiB/)
+    expect(lines[2]).toMatch(/3\.0\/4\.0 MiB/)
     expect(lines[3]).toBe('started: batch 1: 2 moves')
     expect(text()).not.toContain(ESC)
   })

@@ -12,7 +12,13 @@ import { buildMoves, sizesFromLogDirs } from '../../../executor/reassignment/mov
 import { DEFAULT_THROTTLE_BYTES_PER_SEC } from '../../../executor/reassignment/options.ts'
 import type { ExecutionResult, Move, ReassignmentPlan } from '../../../executor/reassignment/types.ts'
 import type { KafkaAdminPort } from '../../../kafka/port.ts'
-import { formatBytes, formatThrottle, ProgressRenderer, progressText } from '../../progress.ts'
+import {
+  formatBytes,
+  formatDuration,
+  formatThrottle,
+  ProgressRenderer,
+  progressText,
+} from '../../progress.ts'
 import {
   addClusterOptions,
   brokerIdFlag,
@@ -62,8 +68,9 @@ async function dryRun(port: KafkaAdminPort, plan: ReassignmentPlan, flags: Execu
 }
 
 function resultText(r: ExecutionResult): string {
-  const p = progressText(r.progress)
-  const lines = [`${r.state}: ${p} (execution ${r.executionId})`]
+  const p = progressText({ ...r.progress, state: 'running', etaMs: null })
+  const took = formatDuration(r.progress.at - r.progress.startedAt)
+  const lines = [`Rebalance ${r.state} in ${took}: ${p} (execution ${r.executionId})`]
   if (r.outcome) lines.push(`cluster left: ${r.outcome}`)
   if (r.error) lines.push(`error in ${r.error.step}: ${r.error.message}`)
   if (r.election && r.election.failed.length > 0)
