@@ -36,6 +36,8 @@ export interface RecoveryDeps {
   pollIntervalMs?: number
   /** First retry delay when a cluster cannot be reached, ms (default 2000, doubled each time, at most 30 s). */
   retryMs?: number
+  /** Read-back of the cleared throttles, ms (executor default 10000). */
+  readBackMs?: number
 }
 
 export interface ClusterRecovery {
@@ -71,7 +73,10 @@ export function startRecovery(clusters: RecoveryCluster[], deps: RecoveryDeps): 
     done,
     async stop() {
       abort.abort(new Error('autopilot is stopping'))
-      await Promise.race([done, deps.clock.sleep(STOP_MS)])
+      // The bound's timer is cancelled once recovery ended: a pending timer would hold the process open.
+      const bound = new AbortController()
+      await Promise.race([done, deps.clock.sleep(STOP_MS, bound.signal)])
+      bound.abort()
     },
   }
 }
@@ -117,7 +122,9 @@ async function recoverCluster(
               deps.log?.(`recovery journal: ${describeCause(err)}`)
             }
           },
+          clock,
           ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+          ...(deps.readBackMs !== undefined ? { readBackMs: deps.readBackMs } : {}),
         }
         const recovery = await recover(port, options)
         const found = {
