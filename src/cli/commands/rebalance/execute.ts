@@ -153,14 +153,18 @@ export async function runRebalanceExecute(flags: ExecuteFlags, deps: CommandDeps
       renderer.end()
       deps.stdout.write(flags.json ? jsonLine({ kind: 'result', ...result }) : resultText(result))
       if (result.state === 'completed') return 0
+      const left =
+        result.throttles.set && !result.throttles.cleared
+          ? '; throttles LEFT SET: run `autopilot rebalance cancel` once Kafka answers'
+          : ''
       if (result.cancelReason === 'aborted') {
-        deps.stderr.write('rebalance interrupted: in-flight moves reverted\n')
+        deps.stderr.write(`rebalance interrupted: in-flight moves reverted${left}\n`)
         return EXIT_INTERRUPTED
       }
       deps.stderr.write(
         result.state === 'failed'
-          ? `rebalance failed: ${result.error?.message ?? 'unknown error'}\n`
-          : 'rebalance cancelled by another process or a change in the cluster\n',
+          ? `rebalance failed: ${result.error?.message ?? 'unknown error'}${left}\n`
+          : `rebalance cancelled by another process or a change in the cluster${left}\n`,
       )
       return 1
     } finally {
