@@ -2,7 +2,7 @@
 // KEDA (replica bounds, idle, cooldown, polling, fallback) with an HPA `behavior`.
 import { z } from 'zod'
 import { behavior } from './behavior.ts'
-import { policy } from './policy.ts'
+import { policy, withSloBehaviorDefaults } from './policy.ts'
 import { target } from './target.ts'
 import { kafkaTrigger } from './trigger-kafka.ts'
 import { intLike } from './values.ts'
@@ -29,7 +29,7 @@ export const fallback = z
   })
   .meta({ description: 'What to run while lag cannot be read. Never scales a group to zero.' })
 
-export const scaler = z
+const scalerFields = z
   .strictObject({
     name: z.string({ error: 'must be a string' }).regex(SCALER_NAME, {
       error: 'must be 1–63 letters, digits, ".", "_" or "-", starting with a letter or digit',
@@ -90,6 +90,9 @@ export const scaler = z
       })
     }
   })
+
+// With an slo policy, unset behaviour fields default to the slo's (policy.ts withSloBehaviorDefaults).
+export const scaler = z.preprocess(withSloBehaviorDefaults, scalerFields)
 
 export type ScalerConfig = z.output<typeof scaler>
 export type FallbackConfig = z.output<typeof fallback>

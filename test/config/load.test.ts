@@ -214,8 +214,15 @@ describe('loadConfig', () => {
     expect(config.scalers[1]!.policy).toMatchObject({
       type: 'slo',
       maxLagSeconds: 30,
-      targetUtilization: 0.8,
+      targetUtilization: 1,
+      lagBudget: 0.5,
     })
+    // slo: behaviour defaults of its own for what is not set; what is set wins.
+    expect(config.scalers[1]!.behavior.scaleDown.stabilizationWindowSeconds).toBe(60)
+    expect(config.scalers[1]!.behavior.scaleUp.policies).toEqual([
+      { type: 'Pods', value: 10_000, periodSeconds: 15 },
+    ])
+    expect(config.scalers[0]!.behavior.scaleDown.stabilizationWindowSeconds).toBe(300)
   })
 
   it('a missing file is a config error naming --config', async () => {

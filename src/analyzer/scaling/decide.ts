@@ -49,6 +49,8 @@ export function decide(input: DecideInput): DecideOutput {
     estimate: state.throughput,
     partitions,
     busy: measured.busy,
+    totalLag: lag.totalLag,
+    productionRate: view.productionRate,
     current,
     lastScaleAt,
     now,
@@ -62,6 +64,8 @@ export function decide(input: DecideInput): DecideOutput {
         lagSeconds: view.lagSeconds,
         estimate: learned.estimate,
         current,
+        sinceScaleSeconds: lastScaleAt === null ? null : (now - lastScaleAt) / 1000,
+        pollingSeconds: config.pollingInterval,
       })
     : lagPolicy(lag, md.lagThreshold)
   const policyText = policy.type === 'slo' ? describeSloPolicy(policy) : describeLagPolicy(policy, lag)

@@ -1,31 +1,36 @@
 // The slo policy: the user says how old a record may get before it is consumed (maxLagSeconds); the policy
-// sizes the group to keep up with what arrives and to drain what is queued within that time.
+// runs the fewest whole replicas that keep lag time within it, using the lag the SLO allows as a budget
+// (slo-plan.ts has the plan and its rules):
 //
-//   capacity needed (records/s) = arrivalRate / targetUtilization + backlog / maxLagSeconds
-//   replicas                    = capacity needed / throughput per replica
+//   growth(n) = 1 − throughputPerReplica × partitions / (arrivalRate × busiest(n))   (s of lag time per s)
 //
-// - arrivalRate: records/s appended to the partitions (the monitor's production rate). Divided by
-//   targetUtilization (default 0.8) to leave headroom, as for CPU targets: a consumer run at 100 % has no
-//   room for bursts.
-// - backlog: the lag now (after persistent-lag exclusion). A record at the tail of the backlog is consumed
-//   after backlog / capacity seconds, so this term keeps that under maxLagSeconds while arrivals are served.
-// - throughput per replica: learned online from busy intervals (throughput.ts), or initialThroughputPerReplica
-//   until then. With neither ("bootstrap"), the policy never scales down: it holds the count while lag time
-//   is within maxLagSeconds and grows it in proportion when it is not (2× the SLO → 2× the replicas, within
-//   the rate policies). A lagging group is a busy group, so it soon teaches the throughput.
+// - arrivalRate: records/s appended to the partitions (the monitor's production rate), or the rate the
+//   backlog was produced at (backlog ÷ lag time) when that is higher: after a spike, the spike's records are
+//   what is consumed next.
+// - busiest(n): partitions of the busiest of n consumers (round-robin); only counts that lower it are run.
+// - throughputPerReplica: learned online from busy intervals (throughput.ts), or initialThroughputPerReplica
+//   until then, times targetUtilization (default 1: the lag budget is the headroom).
+// The plan lets lag time rise to lagBudget × maxLagSeconds (default 0.6) before adding replicas, then adds
+// only what drains it, and removes replicas when the smaller count keeps up or stays within the budget for
+// two SLOs: on average it pays for what the traffic needs, not for the next partition step. The rest of the
+// SLO covers reaction: the next evaluation and settleSeconds (start-up and rebalance pause), during which
+// nothing more is decided unless the rate rises again.
+//
+// Bootstrap (nothing learned, no initialThroughputPerReplica): hold the count; once lag time is halfway from
+// the budget to maxLagSeconds, every consumer is saturated, so the consumption rate per consumer is a (low) throughput to
+// plan with, never scaling down on it. A lagging group is a busy group: one interval in which lag grew
+// teaches a first estimate (throughput.ts), usually before lag time gets there.
 //
 // Activation: with slo, a group is also active while records are being produced, so it is not scaled to
 // zero while it keeps up (its committed lag can then sit at or near zero).
 //
 // When to prefer it over `lag`: when what matters is delay, not a record count. lagThreshold needs re-tuning
-// whenever the cost per record or the traffic changes (a lag of 10 000 is a second for one group, an hour for
-// another); maxLagSeconds does not, and the arrival-rate term adds consumers as traffic rises, before lag
-// builds. Prefer `lag` for exact KEDA parity, or when consumers are never saturated for long: the slo
-// policy only learns throughput from busy intervals, and without one (and without
-// initialThroughputPerReplica) it never scales down. maxLagSeconds should be well above the consumers'
-// commit interval (auto.commit.interval.ms, 5 s by default): committed lag includes up to one interval.
+// whenever the cost per record or the traffic changes; maxLagSeconds does not. Prefer `lag` for exact KEDA
+// parity. maxLagSeconds should be well above the consumers' commit interval (auto.commit.interval.ms, 5 s
+// by default) plus settleSeconds: committed lag includes up to one interval.
 import type { SloPolicyConfig } from '../../config/schema.ts'
 import { round2 } from './lag-policy.ts'
+import { planReplicas } from './slo-plan.ts'
 import type { LagFigures, PolicyResult, ThroughputEstimate } from './types.ts'
 
 export type SloResult = Extract<PolicyResult, { type: 'slo' }>
@@ -37,44 +42,80 @@ export interface SloInputs {
   lagSeconds: number | null
   estimate: ThroughputEstimate | null
   current: number
+  /** Seconds since the replica count last changed (null: unknown). */
+  sinceScaleSeconds?: number | null
+  /** Seconds between evaluations (the scaler's pollingInterval). */
+  pollingSeconds?: number
 }
 
 export function sloPolicy(config: SloPolicyConfig, input: SloInputs): SloResult {
   const { lag, estimate, current } = input
   const arrivalRate = input.productionRate ?? input.consumptionRate
-  const perReplica = estimate?.perReplica ?? config.initialThroughputPerReplica ?? null
   const backlog = lag.totalLag
   const lagSeconds =
     input.lagSeconds ?? (arrivalRate !== null && arrivalRate > 0 ? backlog / arrivalRate : null)
+  const since = input.sinceScaleSeconds ?? null
+  const settling = since !== null && since < config.settleSeconds
+  let perReplica = estimate?.perReplica ?? config.initialThroughputPerReplica ?? null
+  const mode: SloResult['mode'] =
+    estimate !== null ? 'learned' : perReplica !== null ? 'initial' : 'bootstrap'
+  // Bootstrap: lag time halfway from the budget to the SLO means saturated consumers; what each consumes is
+  // a throughput to plan with (a floor: never scaled down on). Learning usually has a figure before that.
+  const consumers = Math.min(current, lag.partitions)
+  if (
+    perReplica === null &&
+    !settling &&
+    consumers > 0 &&
+    (input.consumptionRate ?? 0) > 0 &&
+    (lagSeconds ?? 0) > ((1 + config.lagBudget) / 2) * config.maxLagSeconds
+  ) {
+    perReplica = (input.consumptionRate as number) / consumers
+  }
   const base = {
     type: 'slo' as const,
     arrivalRate,
     backlog,
     lagSeconds,
     maxLagSeconds: config.maxLagSeconds,
+    lagBudget: config.lagBudget,
     targetUtilization: config.targetUtilization,
     throughputPerReplica: perReplica,
   }
-  if (perReplica !== null && arrivalRate !== null) {
-    const needed = arrivalRate / config.targetUtilization + backlog / config.maxLagSeconds
-    return { ...base, mode: estimate !== null ? 'learned' : 'initial', replicas: needed / perReplica }
+  if (perReplica === null || arrivalRate === null) {
+    const replicas = current === 0 ? (backlog > 0 || (arrivalRate ?? 0) > 0 ? 1 : 0) : current
+    return { ...base, mode: 'bootstrap', step: 'hold', replicas }
   }
-  let replicas: number
-  if (current === 0) replicas = backlog > 0 || (arrivalRate ?? 0) > 0 ? 1 : 0
-  else if (lagSeconds === null) replicas = current
-  else replicas = current * Math.max(1, lagSeconds / config.maxLagSeconds)
-  return { ...base, mode: 'bootstrap', replicas }
+  const plan = planReplicas({
+    arrivalRate,
+    perReplica: perReplica * config.targetUtilization,
+    partitions: lag.partitions,
+    current,
+    backlog,
+    lagSeconds: lagSeconds ?? 0,
+    maxLagSeconds: config.maxLagSeconds,
+    budget: config.lagBudget,
+    sinceScaleSeconds: since,
+    settleSeconds: config.settleSeconds,
+    pollingSeconds: input.pollingSeconds ?? 0,
+    horizonSeconds: 2 * config.maxLagSeconds,
+  })
+  // A throughput guessed from a saturated group is a floor: never scale down on it.
+  const replicas = mode === 'bootstrap' ? Math.max(current, plan.replicas) : plan.replicas
+  return { ...base, mode, step: plan.step, replicas }
 }
 
 export function describeSloPolicy(result: SloResult): string {
-  if (result.mode === 'bootstrap') {
-    const time = result.lagSeconds === null ? 'unknown' : `${round2(result.lagSeconds)}s`
-    return `throughput not learned yet: lag time ${time} vs maxLagSeconds ${result.maxLagSeconds} → ${round2(result.replicas)} replicas (never down)`
+  const time = result.lagSeconds === null ? 'unknown' : `${round2(result.lagSeconds)}s`
+  const budget = round2(result.lagBudget * result.maxLagSeconds)
+  if (result.throughputPerReplica === null || result.arrivalRate === null) {
+    return `throughput not learned yet: lag time ${time}, budget ${budget}s → hold ${result.replicas} replicas`
   }
-  const rate = round2(result.arrivalRate ?? 0)
-  const per = round2(result.throughputPerReplica ?? 0)
+  const rate = round2(result.arrivalRate)
+  const per = round2(result.throughputPerReplica)
+  const source =
+    result.mode === 'initial' ? ' (initial)' : result.mode === 'bootstrap' ? ' (consumption, a floor)' : ''
   return (
-    `(${rate}/s / ${result.targetUtilization} + backlog ${result.backlog} / ${result.maxLagSeconds}s) / ` +
-    `${per}/s per replica${result.mode === 'initial' ? ' (initial)' : ''} = ${round2(result.replicas)} replicas`
+    `${rate}/s arriving, ${per}/s per replica${source}, lag time ${time} of budget ${budget}s ` +
+    `(maxLagSeconds ${result.maxLagSeconds}) → ${result.step}: ${result.replicas} replicas`
   )
 }

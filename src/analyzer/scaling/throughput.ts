@@ -20,6 +20,8 @@ export interface ThroughputSettings {
   throughputHalfLifeSeconds: number
   throughputSampleSeconds: number
   warmupSeconds: number
+  /** Lag time (total lag ÷ production rate) from which the group counts as saturated; unset: any lag. */
+  busyLagSeconds?: number
 }
 
 export interface LearnInput {
@@ -28,6 +30,9 @@ export interface LearnInput {
   partitions: readonly LagViewPartition[]
   /** Every partition committed, lagging and not stuck now (MeasuredLag.busy). */
   busy: boolean
+  /** Total lag now and the production rate, for settings.busyLagSeconds. */
+  totalLag?: number
+  productionRate?: number | null
   /** Replicas that ran during the interval that ends now. */
   current: number
   lastScaleAt: number | null
@@ -66,7 +71,13 @@ export function learnThroughput(input: LearnInput): Learned {
   let estimate = input.estimate
   const committed = input.partitions.filter((p) => p.committedOffset !== null)
   const sum = committed.reduce((total, p) => total + (p.committedOffset ?? 0), 0)
-  const last = { at: now, committed: sum, partitions: committed.length, busy: input.busy }
+  const last = {
+    at: now,
+    committed: sum,
+    partitions: committed.length,
+    busy: saturated(input),
+    ...(input.totalLag === undefined ? {} : { lag: input.totalLag }),
+  }
   const w = input.window
   if (w === null) return { window: { last, busy: EMPTY, idle: EMPTY }, estimate, sample: null }
 
@@ -85,7 +96,20 @@ export function learnThroughput(input: LearnInput): Learned {
     replicaSeconds: Math.min(current, input.partitions.length) * seconds,
     seconds,
   }
-  const wasBusy = w.last.busy && input.busy
+  // Behind by more than a second of production at the start, lag grew by more than that over the interval,
+  // every partition lagging at its end: the consumers were flat out too (commit timing moves committed lag
+  // by up to a commit interval, so less proves nothing).
+  const grew = (input.totalLag ?? 0) - (w.last.lag ?? Number.POSITIVE_INFINITY)
+  const second = Math.max(1, input.productionRate ?? 0)
+  const growing = input.busy && grew > second && (w.last.lag ?? 0) > second
+  const wasBusy = (w.last.busy && last.busy) || growing
+  // Nothing learned yet: one such interval gives a first estimate at once, refined by later samples.
+  if (estimate === null && growing) {
+    const rate = interval.records / interval.replicaSeconds
+    if (rate > 0) {
+      return { window: { last, busy: EMPTY, idle: EMPTY }, estimate: ewma(null, rate, now, 1), sample: rate }
+    }
+  }
   let busy = wasBusy ? add(w.busy, interval) : w.busy
   let idle = wasBusy ? w.idle : add(w.idle, interval)
   let sample: number | null = null
@@ -114,4 +138,17 @@ function add(a: ConsumptionTally, b: ConsumptionTally): ConsumptionTally {
     replicaSeconds: a.replicaSeconds + b.replicaSeconds,
     seconds: a.seconds + b.seconds,
   }
+}
+
+/**
+ * Every partition lagging is not enough: with commits every second, every partition with traffic always
+ * shows up to a second of lag, and a group that keeps up would be measured as flat out (its consumption per
+ * replica then looks like its capacity, and the policy asks for ever more replicas). With busyLagSeconds,
+ * the total lag must also be at least that many seconds of production.
+ */
+function saturated(input: LearnInput): boolean {
+  const threshold = input.settings.busyLagSeconds
+  if (!input.busy || threshold === undefined || input.totalLag === undefined) return input.busy
+  const rate = input.productionRate ?? 0
+  return rate <= 0 || input.totalLag >= threshold * rate
 }

@@ -77,7 +77,7 @@ export interface ConsumptionTally {
 /** The throughput measurement in progress. */
 export interface ThroughputWindow {
   /** The previous readable evaluation: time, sum of committed offsets, partitions with a commit, busy. */
-  last: { at: number; committed: number; partitions: number; busy: boolean }
+  last: { at: number; committed: number; partitions: number; busy: boolean; lag?: number }
   /** Intervals in which every consumer had work: these measure capacity. */
   busy: ConsumptionTally
   /** Other intervals: what replicas did is a lower bound on what they can do. */
@@ -154,6 +154,10 @@ export type PolicyResult =
       /** Lag in seconds used by the bootstrap (the monitor's, or backlog / arrival rate). */
       lagSeconds: number | null
       maxLagSeconds: number
+      /** Share of maxLagSeconds the plan lets lag time rise to before adding replicas. */
+      lagBudget: number
+      /** Which rule of the plan chose the count (slo-plan.ts). */
+      step: 'settle' | 'drain' | 'budget' | 'keep-up' | 'hold'
       targetUtilization: number
       throughputPerReplica: number | null
     }

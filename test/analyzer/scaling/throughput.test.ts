@@ -90,3 +90,52 @@ describe('ewma', () => {
     expect(ewma(previous, sample, T0 + seconds * 1000, 60).perReplica).toBeCloseTo(expected, 9)
   })
 })
+
+describe('learnThroughput: saturation, not just lag', () => {
+  const withBusy = { ...settings, throughputSampleSeconds: 10, busyLagSeconds: 10 }
+  /** 4 partitions, 2 replicas consuming `rate`/s while `production`/s arrive; total lag per step given. */
+  function run(lags: number[], rate: number, production: number, estimate: ThroughputEstimate | null = null) {
+    let window: ThroughputWindow | null = null
+    let current = estimate
+    let committed = 0
+    for (const [i, lag] of lags.entries()) {
+      const out = learnThroughput({
+        window,
+        estimate: current,
+        partitions: partitions([0, 1, 2, 3].map(() => ({ committed: 1000 + committed / 4, lag: lag / 4 }))),
+        busy: lag > 0,
+        totalLag: lag,
+        productionRate: production,
+        current: 2,
+        lastScaleAt: null,
+        now: T0 + i * 5000,
+        settings: withBusy,
+      })
+      window = out.window
+      current = out.estimate
+      committed += rate * 5
+    }
+    return current
+  }
+
+  it('a group that keeps up, with a second of lag from commit timing, is not taken for saturated', () => {
+    // 400/s arrive and are consumed; the lag is what one second of commits leaves (400), never growing.
+    expect(run(Array(30).fill(400), 400, 400)).toBeNull()
+  })
+
+  it('a known estimate is not dragged down to what such a group consumes', () => {
+    const known = { perReplica: 380, samples: 3, at: T0 }
+    expect(run(Array(30).fill(400), 400, 400, known)?.perReplica).toBe(380)
+  })
+
+  it('lag growing by more than a second of production from a start already behind: a first estimate at once', () => {
+    // 2 replicas consume 760/s while 1800/s arrive: lag grows by 5200 per 5 s.
+    const estimate = run([2000, 7200, 12_400], 760, 1800)
+    expect(estimate?.perReplica).toBe(380)
+  })
+
+  it('lag time above busyLagSeconds at both ends: busy, learned over throughputSampleSeconds', () => {
+    // Steady backlog of 20 s of production, consumption 760/s (2 × 380): saturated though not growing.
+    expect(run(Array(4).fill(36_000), 760, 1800)?.perReplica).toBe(380)
+  })
+})
