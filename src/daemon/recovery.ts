@@ -180,6 +180,10 @@ async function recoverCluster(
       }
     }
   } finally {
-    await port?.close().catch(() => {})
+    try {
+      await port?.close()
+    } catch (err) {
+      deps.log?.(`recovery: closing the admin connection of ${cluster.name}: ${describeCause(err)}`)
+    }
   }
 }
