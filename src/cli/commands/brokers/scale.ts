@@ -3,7 +3,7 @@
 // or a configured one (`-c autopilot.yaml --cluster NAME`, its `clusters.NAME` backend and limits). Steps are
 // printed as they happen (--json: each journal entry as a JSON line, then `{"kind":"result",…}`, the
 // OperationResult). Ctrl-C stops waiting; a data movement in flight is reverted and its throttles cleared.
-import { type Command, Option } from 'commander'
+import type { Command } from 'commander'
 import type { ClusterConfig } from '../../../config/clusters.ts'
 import { loadConfig } from '../../../config/load.ts'
 import { AutopilotError } from '../../../errors.ts'
@@ -15,6 +15,7 @@ import {
 import { scaleIn } from '../../../executor/operations/scale-in.ts'
 import { scaleOut } from '../../../executor/operations/scale-out.ts'
 import type { OperationResult, ReassignmentSettings } from '../../../executor/operations/types.ts'
+import { DEFAULT_THROTTLE_BYTES_PER_SEC } from '../../../executor/reassignment/options.ts'
 import type { JournalEntryInput } from '../../../journal/journal.ts'
 import { parseBootstrapServers } from '../../../kafka/options.ts'
 import { formatBytes, ProgressRenderer } from '../../progress.ts'
@@ -188,10 +189,10 @@ function addTargetOptions(command: Command): Command {
     .option('--stack-dir <dir>', 'a local stack: its folder (`autopilot stack up --dir`)')
     .option('-c, --config <file>', 'a configured cluster: the config that declares clusters:')
     .option('--cluster <name>', 'a configured cluster: its name under clusters: (default "default")')
-    .addOption(
-      new Option('--throttle <bytes/s>', 'replication throttle of the data movement: 10MiB, 500KB/s or none')
-        .argParser(parseThrottle)
-        .default(undefined, `the cluster's, else ${formatBytes(10 * 1024 * 1024)}`),
+    .option(
+      '--throttle <bytes/s>',
+      `replication throttle of the data movement: 10MiB, 500KB/s or none (default: the cluster's, else ${formatBytes(DEFAULT_THROTTLE_BYTES_PER_SEC)}/s)`,
+      parseThrottle,
     )
     .option('--max-moves-per-broker <n>', 'copies at once per broker', intFlag('--max-moves-per-broker', 1))
     .option('--dry-run', 'plan and print; change nothing')

@@ -4,7 +4,7 @@
 // `{"kind":"result",…}` (the ExecutionResult). Ctrl-C cancels: in-flight moves are reverted (Kafka restores their
 // original replicas), throttles cleared, exit 130. A second Ctrl-C exits at once, leaving the cleanup to
 // `autopilot rebalance cancel`.
-import { type Command, Option } from 'commander'
+import type { Command } from 'commander'
 import { AutopilotError } from '../../../errors.ts'
 import type { ReassignmentEvent } from '../../../executor/reassignment/events.ts'
 import { executePlan } from '../../../executor/reassignment/execute.ts'
@@ -200,10 +200,10 @@ export function registerExecute(rebalance: Command, deps: CommandDeps): void {
       'plan only these topics (repeatable; default every non-internal topic)',
       collectFlag('--topic'),
     )
-    .addOption(
-      new Option('--throttle <bytes/s>', 'replication throttle per broker: 10485760, 10MiB, 500KB/s or none')
-        .argParser(parseThrottle)
-        .default(undefined, formatBytes(DEFAULT_THROTTLE_BYTES_PER_SEC)),
+    .option(
+      '--throttle <bytes/s>',
+      `replication throttle per broker: 10485760, 10MiB, 500KB/s or none (default ${formatBytes(DEFAULT_THROTTLE_BYTES_PER_SEC)}/s)`,
+      parseThrottle,
     )
     .option(
       '--max-moves-per-broker <n>',
