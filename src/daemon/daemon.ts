@@ -19,6 +19,8 @@ import type { ScaleTarget, TargetDeps } from '../executor/target.ts'
 import type { Journal } from '../journal/journal.ts'
 import { SqliteJournal } from '../journal/sqlite-journal.ts'
 import type { AdminPortOptions, KafkaAdminPort } from '../kafka/port.ts'
+import type { HealthWatch } from '../monitor/health-watch.ts'
+import { createDaemonHealthWatch } from '../monitor/health-watch-setup.ts'
 import { LagMonitor } from '../monitor/lag-monitor.ts'
 import { type DaemonClock, systemClock } from './clock.ts'
 import { ClusterLoop } from './cluster-loop.ts'
@@ -215,6 +217,24 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
           brokerCount: brokerCounts.get,
         })
       : undefined
+    // Autopilot's own health watch (alerts.healthWatch), one per configured cluster, feeding the same runner.
+    const watches: HealthWatch[] = []
+    if (alerts) {
+      for (const [name, ops] of clusterOps) {
+        const watch = createDaemonHealthWatch({
+          cluster: name,
+          admin: ops.admin,
+          settings: config.alerts?.healthWatch,
+          runner: alerts.runner,
+          journal,
+          now: () => clock.now(),
+        })
+        if (watch) watches.push(watch)
+      }
+      if (config.alerts?.healthWatch?.enabled && clusterOps.size === 0) {
+        log('alerts.healthWatch: no cluster under clusters:, so nothing is watched')
+      }
+    }
 
     const readiness = (): Readiness => {
       const clusters = loops.map((l) => l.status())
@@ -239,6 +259,7 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
       ...(alerts ? { alerts } : {}),
     })
     cleanup.push(() => app.close())
+    cleanup.push(() => Promise.allSettled(watches.map((w) => w.stop())))
 
     const scheduler = new Scheduler({
       clock,
@@ -306,6 +327,7 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
           startRecovery(recoveryClusters(config), { journal, clock, log, openAdminPort: open }).stop,
         )
         brokerCounts.start(BROKER_COUNT_MS)
+        for (const watch of watches) watch.start()
         for (const loop of loops) {
           scheduler.schedule({
             id: loop.plan.label,

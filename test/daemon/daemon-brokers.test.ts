@@ -14,7 +14,28 @@ afterEach(async () => {
   for (const s of stops.splice(0).reverse()) await s()
 })
 
-async function daemonWith(top: string) {
+/** A cluster whose broker 2 is gone: its partition is under-replicated. */
+class DegradedPort extends FakeAdminPort {
+  // the fake's stub throws; the watch reads ongoing reassignments when the port has them
+  override listPartitionReassignments =
+    (async () => []) as unknown as FakeAdminPort['listPartitionReassignments']
+  override async metadata() {
+    const md = await super.metadata()
+    return {
+      ...md,
+      topics: [
+        {
+          name: 't',
+          id: 't',
+          internal: false,
+          partitions: [{ partition: 0, leader: 1, replicas: [1, 2], isr: [1], offlineReplicas: [2] }],
+        },
+      ],
+    }
+  }
+}
+
+async function daemonWith(top: string, degraded = false) {
   const clock = new FakeClock(T0)
   const journal = new SqliteJournal({ path: ':memory:', now: () => clock.now() })
   stops.push(() => journal.close())
@@ -24,7 +45,7 @@ async function daemonWith(top: string) {
     journal,
     env: {},
     openAdminPort: () => {
-      const port = new FakeAdminPort()
+      const port = degraded && ports.length > 0 ? new DegradedPort() : new FakeAdminPort()
       ports.push(port)
       return port
     },
@@ -60,5 +81,17 @@ describe('daemon broker actions', () => {
     expect(entries.some((m) => /1 brokers, maxBrokers is 1/.test(m))).toBe(true)
     await daemon.stop()
     expect(ports[1]!.calls.close).toBe(1)
+  })
+  it('alerts.healthWatch: one watch per configured cluster feeds its alerts to the runner, stopped at the stop', async () => {
+    const { daemon, journal } = await daemonWith(
+      `alerts:\n  mode: dry-run\n  healthWatch: { intervalSeconds: 1, forSeconds: 0, actions: { UnderReplicatedPartitions: upScale } }\n${CLUSTER('local')}`,
+      true,
+    )
+    daemon.start()
+    await vi.waitFor(() => {
+      const planned = journal.list({ limit: 50 }).find((e) => e.reason === 'DryRun')
+      expect(planned?.message).toMatch(/would run upScale on upScale local/)
+    })
+    await daemon.stop()
   })
 })
