@@ -17,7 +17,7 @@ const kafka = inject('kafka')
 const bs = kafka.bootstrapServers
 const bootstrapServers = bs.split(',')
 const s = `cli-rb-${Date.now().toString(36)}`
-const topics = { small: `${s}-small`, cancel: `${s}-cancel`, sigint: `${s}-sigint` }
+const topics = { small: `${s}-small`, cancel: `${s}-cancel`, sigint: `${s}-sigint`, twice: `${s}-twice` }
 const BIG_BYTES = 3 * 1024 * 1024
 
 let admin: KafkaAdminPort
@@ -87,8 +87,10 @@ beforeAll(async () => {
   await admin.createTopic({ topic: topics.small, partitions: 3, replicationFactor: 2 })
   await admin.createTopic({ topic: topics.cancel, partitions: 1, replicationFactor: 1 })
   await admin.createTopic({ topic: topics.sigint, partitions: 1, replicationFactor: 1 })
+  await admin.createTopic({ topic: topics.twice, partitions: 1, replicationFactor: 1 })
   await fill(topics.cancel, BIG_BYTES)
   await fill(topics.sigint, BIG_BYTES)
+  await fill(topics.twice, BIG_BYTES)
 })
 
 afterAll(async () => {
@@ -178,8 +180,9 @@ describe('autopilot rebalance on the real cluster', () => {
     expect(await statusOf(topics.cancel)).toEqual({ ongoing: [], throttles: {}, verification: null })
   })
 
-  it('Ctrl-C (a real SIGINT to the CLI process) reverts the move, clears throttles and exits 130', async () => {
-    const { file, before } = await planFor(topics.sigint)
+  /** Starts `rebalance execute --json` as a child process with a 1 KiB/s throttle; resolves once it moves. */
+  async function startExecute(topic: string) {
+    const { file, before } = await planFor(topic)
     const args = ['bin/autopilot.js', 'rebalance', 'execute', '--bootstrap-server', bs, '--plan', file]
     const child = spawn(
       process.execPath,
@@ -189,32 +192,59 @@ describe('autopilot rebalance on the real cluster', () => {
       },
     )
     children.push(child)
-    let stdout = ''
-    let stderr = ''
+    const out = { stdout: '', stderr: '' }
     child.stderr!.on('data', (c: Buffer) => {
-      stderr += String(c)
+      out.stderr += String(c)
     })
     const started = new Promise<void>((resolve) => {
       child.stdout!.on('data', (c: Buffer) => {
-        stdout += String(c)
-        if (stdout.includes('"kind":"started"')) resolve()
+        out.stdout += String(c)
+        if (out.stdout.includes('"kind":"started"')) resolve()
       })
     })
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
     await Promise.race([started, exited])
-    await waitOngoing(topics.sigint)
+    await waitOngoing(topic)
+    const exit = () =>
+      Promise.race([
+        exited,
+        new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 60_000).unref()),
+      ])
+    return { child, out, before, exit }
+  }
+
+  it('Ctrl-C (a real SIGINT to the CLI process) reverts the move, clears throttles and exits 130', async () => {
+    const { child, out, before, exit } = await startExecute(topics.sigint)
     child.kill('SIGINT')
-    const code = await Promise.race([
-      exited,
-      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 60_000).unref()),
-    ])
-    expect(code, stderr).toBe(130)
-    expect(stderr).toMatch(/interrupted: in-flight moves reverted/)
-    const result = jsonLines(stdout).at(-1)
+    expect(await exit(), out.stderr).toBe(130)
+    expect(out.stderr).toMatch(/interrupted: in-flight moves reverted/)
+    const result = jsonLines(out.stdout).at(-1)
     expect(result).toMatchObject({ kind: 'result', state: 'cancelled', cancelReason: 'aborted' })
     expect(result).toMatchObject({ throttles: { set: true, cleared: true } })
     expect(await replicasOf(topics.sigint)).toEqual(before)
     expect(await statusOf(topics.sigint)).toEqual({ ongoing: [], throttles: {}, verification: null })
+  })
+
+  it('a second Ctrl-C exits at once; rebalance cancel then cleans up what it left', async () => {
+    const { child, out, before, exit } = await startExecute(topics.twice)
+    child.kill('SIGINT')
+    // Signals of one kind sent back to back merge while pending: the second goes once the first is handled.
+    const handled = await pollUntil(async () => out.stderr.includes('interrupted:'), 10_000, 20)
+    expect(handled, out.stderr).toBe(true)
+    child.kill('SIGINT')
+    expect(await exit(), out.stderr).toBe(130)
+    expect(out.stderr).toMatch(/exiting without cleanup: run `autopilot rebalance cancel/)
+    expect(jsonLines(out.stdout).some((l) => l.kind === 'result')).toBe(false)
+    const left = await statusOf(topics.twice)
+    expect(Object.keys(left.throttles)).toContain(`topic ${topics.twice}`)
+
+    const cancelled = await runCli(['rebalance', 'cancel', '--bootstrap-server', bs, '--topic', topics.twice])
+    expect(cancelled.code, cancelled.stderr).toBe(0)
+    expect(cancelled.stdout).toMatch(/^cancelled: .*throttles cleared$/m)
+    expect(await replicasOf(topics.twice)).toEqual(before)
+    expect(await statusOf(topics.twice)).toEqual({ ongoing: [], throttles: {}, verification: null })
+    const again = await runCli(['rebalance', 'cancel', '--bootstrap-server', bs, '--topic', topics.twice])
+    expect(again.stdout).toMatch(/^Nothing to cancel/)
   })
 })
 
