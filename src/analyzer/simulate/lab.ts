@@ -5,7 +5,8 @@
 //   fixed the trace's recorded replica counts (or a constant), for calibration
 // Each policy gets the same scaler config (trigger, min/max, cooldown, behaviour), only its policy changes.
 
-import { sloPolicy } from '../../config/policy.ts'
+import { behavior as behaviorSchema } from '../../config/behavior.ts'
+import { sloPolicy, withSloBehaviorDefaults } from '../../config/policy.ts'
 import { scaler as scalerSchema } from '../../config/scaler.ts'
 import type { ScalerConfig } from '../../config/schema.ts'
 import { AutopilotError } from '../../errors.ts'
@@ -69,11 +70,21 @@ export function simScaler(params: ModelParams, overrides: Record<string, unknown
   })
 }
 
-/** The scaler config with its policy replaced by `policy` (slo: its own settings, or the SLO's). */
+/**
+ * The scaler config with its policy replaced by `policy` (slo: its own settings, or the SLO's). A lag
+ * scaler switched to slo whose behaviour is the HPA default (nothing set) gets the slo's behaviour defaults,
+ * as the same file with `policy: slo` would (config/policy.ts withSloBehaviorDefaults).
+ */
 export function withPolicy(config: ScalerConfig, policy: 'lag' | 'slo', params: ModelParams): ScalerConfig {
   if (policy === 'lag') return { ...config, policy: { type: 'lag' } }
   if (config.policy.type === 'slo') return config
-  return { ...config, policy: sloPolicy.parse({ type: 'slo', maxLagSeconds: params.sloSeconds }) }
+  const unset = JSON.stringify(config.behavior) === JSON.stringify(behaviorSchema.parse(undefined))
+  const defaults = withSloBehaviorDefaults({ policy: { type: 'slo' } }) as { behavior: unknown }
+  return {
+    ...config,
+    policy: sloPolicy.parse({ type: 'slo', maxLagSeconds: params.sloSeconds }),
+    ...(unset ? { behavior: behaviorSchema.parse(defaults.behavior) } : {}),
+  }
 }
 
 export function controllerFor(name: PolicyName, input: LabInput): Controller {

@@ -48,6 +48,34 @@ describe('policy lab', () => {
     const own = simScaler(p, { policy: { type: 'slo', maxLagSeconds: 12, targetUtilization: 0.9 } })
     expect(withPolicy(own, 'slo', p).policy).toMatchObject({ maxLagSeconds: 12, targetUtilization: 0.9 })
   })
+
+  it('a lag scaler switched to slo gets the slo behaviour defaults, unless its behaviour was set', () => {
+    const p = modelParams()
+    const switched = withPolicy(simScaler(p), 'slo', p).behavior
+    expect(switched.scaleDown.stabilizationWindowSeconds).toBe(0)
+    expect(switched.scaleUp.policies).toEqual([{ type: 'Pods', value: 10_000, periodSeconds: 15 }])
+    const set = simScaler(p, { behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } })
+    expect(withPolicy(set, 'slo', p).behavior.scaleDown.stabilizationWindowSeconds).toBe(60)
+    expect(withPolicy(simScaler(p), 'lag', p).behavior.scaleDown.stabilizationWindowSeconds).toBe(300)
+  })
+
+  // The targets, held for the default slo on two profiles (npm run bench:policies has all five).
+  it.each(['step', 'ramp'])(
+    '%s: slo ≤ ½ keda’s seconds over the SLO, ≤ keda’s and ≤ 1.15 × the oracle’s cost',
+    (name) => {
+      const p = modelParams()
+      const lab = runLab({
+        trace: profileTrace(name),
+        params: p,
+        scaler: simScaler(p),
+        policies: ['slo', 'keda'],
+      })
+      const [slo, keda, oracle] = lab.runs.map((r) => r.metrics)
+      expect(slo?.secondsOverSlo).toBeLessThanOrEqual(0.5 * (keda?.secondsOverSlo ?? 0))
+      expect(slo?.replicaSeconds).toBeLessThanOrEqual(keda?.replicaSeconds ?? 0)
+      expect(slo?.replicaSeconds).toBeLessThanOrEqual(1.15 * (oracle?.replicaSeconds ?? 0))
+    },
+  )
 })
 
 describe('lag and slo run the daemon’s decide()', () => {
