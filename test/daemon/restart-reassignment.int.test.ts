@@ -17,6 +17,7 @@ import type { StackState } from '../../src/stack/types.ts'
 import {
   type DaemonProcess,
   fillTopic,
+  idleScalerYaml,
   startDaemonProcess,
   throttlesLeft,
   waitFor,
@@ -63,16 +64,7 @@ clusters:
     bootstrapServers: "${stack.bootstrapServers}"
     backend: { type: local, dir: ${JSON.stringify(dir)} }
 alerts: { mode: auto }
-# TODO(helper F): drop this idle scaler once the daemon runs with clusters/alerts alone.
-scalers:
-  - name: idle
-    target: { type: process, command: ${JSON.stringify(process.execPath)}, args: ["-e", "setInterval(() => {}, 1e9)"] }
-    trigger:
-      type: kafka
-      metadata: { bootstrapServers: "${stack.bootstrapServers}", consumerGroup: idle, topic: ${topic}, offsetResetPolicy: latest }
-    minReplicaCount: 0
-    maxReplicaCount: 1
-server: { port: 0 }
+${idleScalerYaml(stack.bootstrapServers, topic)}server: { port: 0 }
 journal: { path: ${JSON.stringify(join(dir, 'journal.db'))} }
 `,
   )

@@ -167,3 +167,19 @@ export async function sendToAlertmanager(
   })
   if (!res.ok) throw new Error(`Alertmanager answered ${res.status}: ${await res.text()}`)
 }
+
+/**
+ * `autopilot run` still asks for at least one scaler: an idle one (a process target that is never started,
+ * a group that never lags) so a config can hold only clusters and alerts. Drop it when the daemon no longer asks.
+ */
+export function idleScalerYaml(bootstrapServers: string, topic: string): string {
+  return `scalers:
+  - name: idle
+    target: { type: process, command: ${JSON.stringify(process.execPath)}, args: ["-e", "setInterval(() => {}, 1e9)"] }
+    trigger:
+      type: kafka
+      metadata: { bootstrapServers: "${bootstrapServers}", consumerGroup: idle, topic: ${topic}, offsetResetPolicy: latest }
+    minReplicaCount: 0
+    maxReplicaCount: 1
+`
+}
