@@ -14,7 +14,14 @@ import type { stackStatus } from '../../stack/cluster.ts'
 import { type addLogDir, newLogDirPath } from '../../stack/log-dirs.ts'
 import type { BrokerOperationOptions, DiskSpec } from './backend.ts'
 import { pollUntil } from './common.ts'
-import { outOfSync, pendingMoves, planDiskBalance, preferredOn, restartBlockers } from './local-disks.ts'
+import {
+  outOfSync,
+  pendingMoves,
+  planDiskBalance,
+  preferredOn,
+  quorumLoss,
+  restartBlockers,
+} from './local-disks.ts'
 
 export type DiskAdmin = Pick<
   KafkaAdminPort,
@@ -82,6 +89,13 @@ export async function addDiskLocal(ctx: DiskContext, id: number, disk: DiskSpec)
     )
   }
   const logDir = newLogDirPath(status.dir, node, disk.mountPath)
+  const quorum = quorumLoss(status.voters, id)
+  if (quorum) {
+    throw new AutopilotError('AP_ERR_UNSAFE', `not restarting broker ${id}: ${quorum}`, {
+      field: 'brokerId',
+      hint: 'a stack of 3 or more nodes keeps its quorum through the restart of one controller',
+    })
+  }
   const base = { logDir, size: disk.size, ...(disk.mountPath ? { mountPath: disk.mountPath } : {}) }
   if (ctx.options.dryRun) {
     return {

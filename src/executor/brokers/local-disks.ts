@@ -85,3 +85,18 @@ export function restartBlockers(
       .map((p) => `${t.name}-${p.partition}`),
   )
 }
+
+/**
+ * Why restarting node `id` would stop the KRaft quorum, or null. With the static voters `1@h:p,2@h:p,…`, a
+ * majority must stay up: restarting one of 3 voters leaves 2 (fine); one of 1 or 2 leaves no majority.
+ */
+export function quorumLoss(voters: string, id: number): string | null {
+  const ids = voters
+    .split(',')
+    .map((v) => Number(v.split('@')[0]))
+    .filter((v) => Number.isInteger(v))
+  if (!ids.includes(id)) return null
+  const left = ids.length - 1
+  if (left >= Math.floor(ids.length / 2) + 1) return null
+  return `node ${id} is one of ${ids.length} KRaft voters; while it restarts ${left} would be up, no majority`
+}

@@ -35,7 +35,7 @@ export function fakeStack() {
         bootstrapServers: '',
         libsDir: '',
         agentJar: '',
-        voters: '',
+        voters: '1@127.0.0.1:19101,2@127.0.0.1:19102,3@127.0.0.1:19103',
         nodes: nodes.map((n) => ({ ...n, alive: true })),
       }
     },

@@ -160,6 +160,17 @@ describe('local addDisk', () => {
     expect(calls.filter((c) => c.startsWith('addLogDir'))).toEqual([])
   })
 
+  it('refuses to restart one of two KRaft voters (the quorum would stop)', async () => {
+    const { stack, calls } = fakeStack()
+    const status = stack.stackStatus
+    stack.stackStatus = async (dir) => ({ ...(await status(dir)), voters: '1@127.0.0.1:1,2@127.0.0.1:2' })
+    const err = await createLocalBackend({ dir: '/tmp/s' }, { stack })
+      .addDisk(2, { size: '1Gi' }, { dryRun: false })
+      .catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'AP_ERR_UNSAFE', message: expect.stringContaining('no majority') })
+    expect(calls.filter((c) => c.startsWith('addLogDir'))).toEqual([])
+  })
+
   const bad: Array<[string, unknown, unknown, string]> = [
     ['an unknown broker', 9, { size: '1Gi' }, 'brokerId'],
     ['a mount path that climbs out', 4, { size: '1Gi', mountPath: '/a/../b' }, 'disk.mountPath'],

@@ -6,6 +6,7 @@ import {
   pendingMoves,
   planDiskBalance,
   preferredOn,
+  quorumLoss,
   restartBlockers,
 } from '../../../src/executor/brokers/local-disks.ts'
 import type { ClusterMetadata, LogDirDescription } from '../../../src/kafka/port.ts'
@@ -113,5 +114,15 @@ describe('in sync and preferred leaders after a restart', () => {
   it('lists partitions whose preferred replica is the broker but led by another', () => {
     expect(preferredOn(metadata, 2)).toEqual([{ topic: 't', partition: 0 }])
     expect(preferredOn(metadata, 1)).toEqual([])
+  })
+})
+
+describe('quorumLoss', () => {
+  it('allows restarting one of three voters or a broker-only node, not one of one or two voters', () => {
+    const three = '1@127.0.0.1:1,2@127.0.0.1:2,3@127.0.0.1:3'
+    expect(quorumLoss(three, 2)).toBeNull()
+    expect(quorumLoss(three, 4)).toBeNull()
+    expect(quorumLoss('1@127.0.0.1:1,2@127.0.0.1:2', 1)).toMatch(/one of 2 KRaft voters; .* 1 would be up/)
+    expect(quorumLoss('1@127.0.0.1:1', 1)).toMatch(/no majority/)
   })
 })
