@@ -27,8 +27,15 @@ export class OracleController implements Controller {
   readonly #params: ModelParams
   readonly #max: number
 
-  constructor(production: Production, params: ModelParams, maxReplicas: number) {
-    this.name = 'oracle'
+  readonly #floor: number
+
+  /**
+   * `floorWhileArriving`: never fewer replicas than this while records arrive (the `oracle-1` reference:
+   * what the bound is for a policy that, like the daemon's, keeps a consumer while traffic flows).
+   */
+  constructor(production: Production, params: ModelParams, maxReplicas: number, floorWhileArriving = 0) {
+    this.name = floorWhileArriving > 0 ? `oracle-${floorWhileArriving}` : 'oracle'
+    this.#floor = floorWhileArriving
     this.#params = params
     this.#max = Math.max(0, Math.min(maxReplicas, production.partitions))
     const dt = params.stepSeconds
@@ -50,7 +57,8 @@ export class OracleController implements Controller {
   tick(t: number, group: GroupModel): Action {
     const dt = this.#params.stepSeconds
     const k = Math.round(t / dt) + 1
-    for (let n = 0; n <= this.#max; n++) {
+    const floor = group.production.rate(t) > 0 ? Math.min(this.#floor, this.#max) : 0
+    for (let n = floor; n <= this.#max; n++) {
       const after = allocate(
         group.production,
         group.consumed,

@@ -20,7 +20,7 @@ export function metricCells(m: RunMetrics): string[] {
   const one = (v: number | null) => (v === null ? '-' : v.toFixed(1))
   // The oracle is lazy by construction (its lag sits near the SLO): drain time means nothing for it.
   const drain =
-    m.drains.length === 0 || m.policy === 'oracle'
+    m.drains.length === 0 || m.policy.startsWith('oracle')
       ? 'n/a'
       : `${one(d.mean)}/${one(d.max)}${d.undrained > 0 ? ` (${d.undrained} not drained)` : ''}`
   return [

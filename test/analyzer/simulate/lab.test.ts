@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { REASON_CODES } from '../../../src/analyzer/scaling/reasons.ts'
 import { DecideController, lagViewOf } from '../../../src/analyzer/simulate/autopilot.ts'
 import { defaultLagThreshold, runLab, simScaler, withPolicy } from '../../../src/analyzer/simulate/lab.ts'
-import { keepUpCount } from '../../../src/analyzer/simulate/oracle.ts'
+import { keepUpCount, OracleController } from '../../../src/analyzer/simulate/oracle.ts'
 import { modelParams } from '../../../src/analyzer/simulate/params.ts'
 import { profileTrace } from '../../../src/analyzer/simulate/profiles.ts'
 import { Production } from '../../../src/analyzer/simulate/trace.ts'
@@ -121,5 +121,27 @@ describe('keep-up count', () => {
   ])('$name', ({ rate, count }) => {
     const prod = new Production(steps([[0, rate]], 10), 12)
     expect(keepUpCount(prod, 0, 100, 12)).toBe(count)
+  })
+})
+
+describe('oracle', () => {
+  // 4 partitions, 100/s per replica, SLO 10 s; 60/s arrive: 0.6 replicas' worth.
+  const p = params()
+  const trace = steps([[0, 60]], 300)
+  const production = new Production(trace, p.partitions)
+
+  it('time-shares and waits until records are nearly due: about 0.6 replicas on average, lag within the SLO', () => {
+    const { result, steps: s } = record(trace, p, new OracleController(production, p, 4))
+    expect(result.metrics.secondsOverSlo).toBe(0)
+    expect(result.metrics.replicaSeconds / 300).toBeGreaterThan(0.55)
+    expect(result.metrics.replicaSeconds / 300).toBeLessThan(0.62)
+    expect(s.some((x) => x.replicas === 0)).toBe(true)
+  })
+
+  it('oracle-1 never runs zero replicas while records arrive, so it pays at least one replica', () => {
+    const { result, steps: s } = record(trace, p, new OracleController(production, p, 4, 1))
+    expect(result.metrics.policy).toBe('oracle-1')
+    expect(s.every((x) => x.replicas >= 1)).toBe(true)
+    expect(result.metrics.replicaSeconds).toBeCloseTo(300, 0)
   })
 })
