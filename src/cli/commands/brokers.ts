@@ -1,23 +1,24 @@
 // `autopilot brokers …`: the brokers of a cluster. `list` reads Kafka's metadata (through the port) and shows per
 // broker its address, rack, whether it is the controller Kafka reports, its replicas, the partitions it leads,
 // the under-replicated partitions it leads (Kafka's UnderReplicatedPartitions metric counts on the leader) and
-// its replicas out of the ISR. A broker that holds replicas but is not in the metadata (stopped, fenced) is
-// listed as offline. `add` and `remove` (brokers/scale.ts) register through BROKERS_SUBCOMMANDS.
+// its replicas out of the ISR. A broker that is registered but fenced (DescribeCluster v2, Kafka 4.0+) is listed
+// as fenced; one that holds replicas but is neither in the metadata nor registered (stopped) as offline. `add` and `remove` (brokers/scale.ts) register through BROKERS_SUBCOMMANDS.
 import type { Command } from 'commander'
-import type { ClusterMetadata } from '../../kafka/port.ts'
+import type { ClusterDescription, ClusterMetadata } from '../../kafka/port.ts'
 import { registerAdd, registerRemove } from './brokers/scale.ts'
 import { addClusterOptions, type ClusterFlags, connectionOptions } from './rebalance/flags.ts'
 import { type CommandDeps, commandDeps, withPort } from './rebalance/session.ts'
 
 export interface BrokerRow {
   id: number
-  /** null for an offline broker (not in the metadata). */
+  /** null for an offline broker (neither in the metadata nor registered). */
   host: string | null
   port: number | null
   rack: string | null
   /** The broker Kafka's Metadata answer names as controller (in KRaft: the one it forwards admin requests to). */
   controller: boolean
-  state: 'live' | 'offline'
+  /** live: in the metadata; fenced: registered but fenced by the controller; offline: neither. */
+  state: 'live' | 'fenced' | 'offline'
   replicas: number
   leaders: number
   /** Partitions this broker leads whose ISR is smaller than their replicas. */
@@ -36,8 +37,8 @@ export interface BrokerList {
   offline: number
 }
 
-/** Pure: the per-broker view of the metadata, sorted by id. */
-export function brokerList(metadata: ClusterMetadata): BrokerList {
+/** Pure: the per-broker view of the metadata (and of DescribeCluster when known), sorted by id. */
+export function brokerList(metadata: ClusterMetadata, description?: ClusterDescription): BrokerList {
   const rows = new Map<number, BrokerRow>()
   const row = (id: number): BrokerRow => {
     let r = rows.get(id)
@@ -57,6 +58,9 @@ export function brokerList(metadata: ClusterMetadata): BrokerList {
       rows.set(id, r)
     }
     return r
+  }
+  for (const b of description?.brokers ?? []) {
+    if (b.fenced) Object.assign(row(b.id), { host: b.host, port: b.port, rack: b.rack, state: 'fenced' })
   }
   for (const b of metadata.brokers)
     Object.assign(row(b.id), { host: b.host, port: b.port, rack: b.rack, state: 'live' })
@@ -112,11 +116,15 @@ export function brokerTable(list: BrokerList): string {
       .join('  ')
       .trimEnd(),
   )
-  const live = list.brokers.filter((b) => b.state === 'live').length
+  const count = (state: BrokerRow['state']) => list.brokers.filter((b) => b.state === state).length
+  const live = count('live')
+  const down = (['fenced', 'offline'] as const)
+    .filter((st) => count(st) > 0)
+    .map((st) => `, ${count(st)} ${st}`)
   lines.push(
     '',
-    `${live} live broker${live === 1 ? '' : 's'}${live < list.brokers.length ? `, ${list.brokers.length - live} offline` : ''}; ` +
-      `${list.partitions} partitions, ${list.underReplicated} under-replicated, ${list.offline} offline (cluster ${list.clusterId})`,
+    `${live} live broker${live === 1 ? '' : 's'}${down.join('')}; ` +
+      `${list.partitions} partitions, ${list.underReplicated} under-replicated, ${list.offline} without a leader (cluster ${list.clusterId})`,
   )
   return `${lines.join('\n')}\n`
 }
@@ -128,7 +136,10 @@ export interface BrokersListFlags extends ClusterFlags {
 export async function runBrokersList(flags: BrokersListFlags, deps: CommandDeps): Promise<BrokerList> {
   const connection = connectionOptions(flags, 'autopilot-brokers')
   return withPort(deps, connection, async (port) => {
-    const list = brokerList(await port.metadata())
+    const metadata = await port.metadata()
+    // Fenced brokers are absent from the metadata; DescribeCluster v2 lists them (unknown on older Kafka).
+    const description = await port.describeCluster?.().catch(() => undefined)
+    const list = brokerList(metadata, description)
     deps.stdout.write(flags.json ? `${JSON.stringify(list, null, 2)}\n` : brokerTable(list))
     return list
   })

@@ -81,6 +81,24 @@ describe('brokers list', () => {
     ])
   })
 
+  it('a broker DescribeCluster lists as fenced is fenced, with its address; a live one stays live', () => {
+    const list = brokerList(META, {
+      clusterId: 'abc',
+      controllerId: 2,
+      brokers: [
+        { id: 1, host: 'h1', port: 9092, rack: 'a', fenced: false },
+        { id: 2, host: 'h2', port: 9092, rack: 'b', fenced: null },
+        { id: 3, host: 'h3', port: 9092, rack: 'c', fenced: true },
+      ],
+    })
+    expect(list.brokers.map((b) => [b.id, b.state, b.host])).toEqual([
+      [1, 'live', 'h1'],
+      [2, 'live', 'h2'],
+      [3, 'fenced', 'h3'],
+    ])
+    expect(brokerTable(list)).toMatch(/^2 live brokers, 1 fenced; /m)
+  })
+
   it('prints a table with a summary line', () => {
     const lines = brokerTable(brokerList(META)).trimEnd().split('\n')
     expect(lines[0]).toMatch(
@@ -90,7 +108,7 @@ describe('brokers list', () => {
     expect(lines[2]).toMatch(/^2\s+h2:9092\s+b\s+live\s+yes\s+2\s+1\s+1\s+0$/)
     expect(lines[3]).toMatch(/^3\s+-\s+-\s+offline\s+3\s+0\s+0\s+3$/)
     expect(lines.at(-1)).toBe(
-      '2 live brokers, 1 offline; 4 partitions, 3 under-replicated, 1 offline (cluster abc)',
+      '2 live brokers, 1 offline; 4 partitions, 3 under-replicated, 1 without a leader (cluster abc)',
     )
   })
 
