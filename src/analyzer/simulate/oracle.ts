@@ -1,8 +1,12 @@
 // Two references with perfect knowledge and free scaling (run them on a model with no rebalance pause and no
 // start-up delay):
 //
-// `oracle`, the lower bound on cost: at every step, the fewest replicas that keep every record's wait within
-// the SLO. Per partition, the latest consumption curve that still meets the SLO is computed backwards:
+// `oracle`, the lower bound on cost (issue 6: "the fewest replicas at each instant that keep lag within the
+// SLO with perfect knowledge and no rebalance cost"): at every step a whole count from 0 to min(max,
+// partitions), every record consumed at most the SLO after it was produced, the whole trace known, changes
+// free and instant, and the model's own consumers (round-robin assignment, one member per partition, the
+// per-replica throughput; run with fair sharing, lab.ts). Per partition, the latest consumption curve that
+// still meets the SLO is computed backwards:
 //   need(t_k) = max( produced(t_k − SLO), need(t_k+1) − throughput × dt ),  at most produced(t_k)
 // (a record produced at τ must be consumed by τ + SLO, and one partition is consumed by at most one replica,
 // so a later deadline can force earlier work). At each step it tries 0, 1, 2, … replicas through the model's
@@ -10,7 +14,9 @@
 // curve on every partition; when none can, as many replicas as partitions (up to max). It is lazy and
 // time-shares freely (1.6 replicas' worth of work becomes 1 and 2 alternating, step by step), which is what
 // makes it a bound: no policy that must hold whole replicas can pay less. Its lag sits near the SLO, so
-// "time to drain" means little for it, and its scale events and rebalances are meaningless.
+// "time to drain" means little for it, and its scale events and rebalances are meaningless. `oracle-1`
+// (floorWhileArriving 1) keeps at least one replica while records arrive, as the daemon does for an active
+// group.
 //
 // `keep-up`, a practical reference: at each instant the fewest whole replicas whose round-robin share of the
 // current production rates fits one replica's throughput on every member (capacity matches demand at once,
