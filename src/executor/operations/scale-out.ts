@@ -82,8 +82,12 @@ export async function scaleOut(ctx: BrokerOpsContext, options: ScaleOutOptions):
   )
   let report: RebalanceReport
   try {
+    // Healing moves only what must move (a degraded cluster is no time for extra copies): the new brokers take
+    // the lost replicas first. A later rebalance evens the rest out.
     report =
-      down.length > 0 ? planHeal(input, { offline: down, prefer: newIds }) : planAddBrokers(input, extra)
+      down.length > 0
+        ? planHeal(input, { offline: down, prefer: newIds, balance: false })
+        : planAddBrokers(input, extra)
   } catch (err) {
     const message = `brokers ${newIds.join(', ')} ${dryRun ? 'would be added' : 'added'}, but no reassignment could be planned: ${describeCause(err)}`
     step('PlanFailed', message, { outcome: 'failed' })
@@ -112,7 +116,7 @@ export async function scaleOut(ctx: BrokerOpsContext, options: ScaleOutOptions):
   if (dryRun) {
     return result(
       true,
-      `would add broker(s) ${newIds.join(', ')} and ${mode} with ${plural(report.moves, 'replica move')}`,
+      `would add broker(s) ${newIds.join(', ') || `(${count} new)`} and ${mode} with ${plural(report.moves, 'replica move')}`,
       newIds,
       report.moves,
       true,
