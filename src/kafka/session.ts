@@ -8,6 +8,9 @@ import { resolveConnection } from './options.ts'
 import type { BrokerNode, ConnectionOptions } from './port.ts'
 import { RequestCounter } from './request-counter.ts'
 
+/** How long a broker whose request timed out is tried last by anyConnection. */
+const SLOW_BROKER_MS = 60_000
+
 export interface ApiRange {
   minVersion: number
   maxVersion: number
@@ -40,6 +43,10 @@ export class KafkaSession {
   readonly requestTimeoutMs: number
   readonly counter: RequestCounter
   #apis: Promise<Map<string, ApiRange>> | null = null
+  /** host:port → until when anyConnection tries it last (a request to it timed out). */
+  #slow = new Map<string, number>()
+  /** The broker anyConnection picked last: the one a timeout reported to fail() most likely came from. */
+  #lastAny: string | null = null
   /** Brokers learnt from the last Metadata answer (id → node); used to reach leaders and coordinators. */
   brokers = new Map<number, BrokerNode>()
 
@@ -52,6 +59,9 @@ export class KafkaSession {
   }
 
   fail(error: unknown, api: string, subject?: string, field?: string): AutopilotError {
+    if (this.#lastAny !== null && (error as { message?: unknown })?.message === 'Request timed out') {
+      this.#slow.set(this.#lastAny, Date.now() + SLOW_BROKER_MS)
+    }
     return toAutopilotError(error, {
       api,
       bootstrapServers: this.bootstrapServers,
@@ -89,8 +99,12 @@ export class KafkaSession {
     return (await this.#apis).get(name)
   }
 
-  /** A connection to any reachable broker: bootstrap servers first, then brokers learnt from metadata. */
-  anyConnection(): Promise<Connection> {
+  /**
+   * A connection to any reachable broker: bootstrap servers first, then brokers learnt from metadata; a broker
+   * whose request timed out lately comes last. A frozen broker (SIGSTOP, GC pause) keeps its TCP connection
+   * open, so without this every call would keep picking it and time out while the others answer.
+   */
+  async anyConnection(): Promise<Connection> {
     const known = [...this.brokers.values()].map((b) => ({ host: b.host, port: b.port }))
     const candidates = [...this.bootstrapServers.map(toBroker), ...known]
     const seen = new Set<string>()
@@ -100,7 +114,14 @@ export class KafkaSession {
       seen.add(key)
       return true
     })
-    return this.admin.connections.getFirstAvailable(unique)
+    const now = Date.now()
+    for (const [key, until] of this.#slow) if (until <= now) this.#slow.delete(key)
+    const slow = (b: Broker) => this.#slow.has(`${b.host}:${b.port}`)
+    const ordered = [...unique.filter((b) => !slow(b)), ...unique.filter(slow)]
+    const connection = await this.admin.connections.getFirstAvailable(ordered)
+    const used = ordered.find((b) => this.admin.connections.getEstablishedConnection(b) === connection)
+    this.#lastAny = used ? `${used.host}:${used.port}` : null
+    return connection
   }
 
   connectionTo(broker: Broker): Promise<Connection> {
