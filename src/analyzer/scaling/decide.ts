@@ -200,7 +200,12 @@ export function decide(input: DecideInput): DecideOutput {
     lastDesired: desired,
     lastScaleAt: changed ? now : lastScaleAt,
     window: learned.window,
-    throughput: learned.estimate,
+    // An slo bootstrap figure (what each saturated consumer consumed) is kept as a first estimate.
+    throughput:
+      learned.estimate ??
+      (policy.type === 'slo' && policy.mode === 'bootstrap' && policy.throughputPerReplica !== null
+        ? { perReplica: policy.throughputPerReplica, samples: 0, at: now }
+        : null),
   }
   return { decision, nextState }
 }

@@ -17,9 +17,11 @@
 // nothing more is decided unless the rate rises again.
 //
 // Bootstrap (nothing learned, no initialThroughputPerReplica): hold the count; once lag time is halfway from
-// the budget to maxLagSeconds, every consumer is saturated, so the consumption rate per consumer is a (low) throughput to
-// plan with, never scaling down on it. A lagging group is a busy group: one interval in which lag grew
-// teaches a first estimate (throughput.ts), usually before lag time gets there.
+// the budget to maxLagSeconds (and the last interval held no change's pause), every consumer is saturated,
+// so the consumption rate per consumer is a throughput to plan with: this decision never goes below the
+// current count on it, and decide() keeps it as a first estimate (samples 0) that later samples refine. A
+// lagging group is a busy group: one interval in which lag grew teaches a first estimate (throughput.ts),
+// usually before lag time gets there.
 //
 // Activation: with slo, a group is also active while records are being produced, so it is not scaled to
 // zero while it keeps up (its committed lag can then sit at or near zero).
@@ -55,7 +57,8 @@ export function sloPolicy(config: SloPolicyConfig, input: SloInputs): SloResult 
   const lagSeconds =
     input.lagSeconds ?? (arrivalRate !== null && arrivalRate > 0 ? backlog / arrivalRate : null)
   const since = input.sinceScaleSeconds ?? null
-  const settling = since !== null && since < config.settleSeconds
+  // The last interval must not include a change's pause for its consumption to measure capacity.
+  const settling = since !== null && since < config.settleSeconds + (input.pollingSeconds ?? 0)
   let perReplica = estimate?.perReplica ?? config.initialThroughputPerReplica ?? null
   const mode: SloResult['mode'] =
     estimate !== null ? 'learned' : perReplica !== null ? 'initial' : 'bootstrap'

@@ -143,6 +143,18 @@ describe('slo policy in a closed loop (toy group: 12 partitions, 100 records/s p
     expect(driver.decisions.at(-1)?.policy).toMatchObject({ type: 'slo', mode: 'bootstrap' })
   })
 
+  it('the bootstrap figure (what saturated consumers consume) is kept as a first estimate, so it can scale down later', () => {
+    // Far behind (25 s of lag time), lag growing too slowly to teach anything yet: 2 × 450/s against 1000/s.
+    const world = new World({ partitions: 12, capacity: 450, production: 1000, backlog: 25_000 })
+    const driver = new Driver(config({ policy: { type: 'slo', maxLagSeconds: 30 } }), 2)
+    driver.tick(world.view())
+    world.advance(driver.current, 5)
+    const d = driver.tick(world.view())
+    expect(d.policy).toMatchObject({ mode: 'bootstrap', throughputPerReplica: 450 })
+    expect(driver.state.throughput).toMatchObject({ perReplica: 450, samples: 0 })
+    expect(d.desired).toBeGreaterThan(2)
+  })
+
   it('with initialThroughputPerReplica it sizes such a group from the start', () => {
     const { driver } = simulate({
       production: 100,
