@@ -8,19 +8,24 @@
 // (> 0: it falls behind; < 0: it drains). Only counts that lower k(n) are worth paying for (12 partitions:
 // 1, 2, 3, 4, 6, 12; 5 consumers drain no faster than 4), so the plan only picks among those.
 //
-// The lag budget. A record may wait maxLagSeconds; the plan lets lag time rise to budget × maxLagSeconds
-// (default 0.6) and keeps the rest for reaction: the next evaluation, the new replicas' start-up and the
-// rebalance pause (settleSeconds). So instead of paying for the next partition step as soon as the rate needs
-// 4.7 replicas' worth, it runs 4 and lets lag build, then 6 to drain it, then 4 again: on average what the
-// traffic needs. The rules, in order:
-//   1. settling: a change made less than settleSeconds ago has not taken effect yet (start-up, rebalance
-//      pause: lag rises and consumption stops meanwhile): hold, unless the current count cannot keep up
-//      with the arrival rate at all (the rate rose again);
-//   2. over budget, or will be before another decision can take effect (lag time + growth × (polling +
-//      settle)): the fewest counts that drain at least `drainRate` seconds of lag time per second;
-//   3. otherwise the fewest counts (never more than now) that either keep up, or stay within the budget for
-//      at least horizonSeconds from here, the rebalance pause of the change included. Lazy: the current
-//      count is kept while it is within budget, even if it falls behind.
+// The lag budget. A record may wait maxLagSeconds; the plan lets lag time rise to the budget (lagBudget ×
+// maxLagSeconds, default half) and keeps the rest for reaction: the next evaluation, the new replicas'
+// start-up and the rebalance pause (settleSeconds). So instead of paying for the next partition step as soon
+// as the rate needs 4.7 replicas' worth, it runs 4 and lets lag build, then 6 to drain it, then 4 again: on
+// average what the traffic needs. Growth is computed with the arrival rate, or the rate the backlog was
+// produced at (backlog ÷ lag time) when higher: the head of the backlog is what is consumed next. The
+// rules, in order:
+//   1. settling: a change made less than settleSeconds ago has not taken effect (start-up, rebalance pause:
+//      lag rises and nothing is consumed meanwhile): hold, unless lag time would pass the budget by more
+//      than that pause before another change could work (the rate rose again);
+//   2. falling behind and lag time would pass the budget before a change could work (lag time + growth ×
+//      (polling + settle)), or keeping up but past the midpoint between budget and SLO: keep the current
+//      count if it drains at least DRAIN_RATE s/s (at a rate RISE_MARGIN higher) or stays under the midpoint
+//      for another SLO; else the fewest counts above it that do either, the change's pause counted 1.5 times
+//      (after a rebalance the oldest records wait for other partitions' batches);
+//   3. otherwise the fewest counts, never more than now, that keep up with lag time within the budget after
+//      the change's pause, or stay within the budget for horizonSeconds (the slo policy: two SLOs). Lazy:
+//      the current count is kept while it is within budget, even if it falls behind.
 import { ceilReplicas } from './partition-cap.ts'
 
 export type SloStep = 'settle' | 'drain' | 'budget' | 'keep-up' | 'hold'
@@ -113,7 +118,7 @@ export function planReplicas(input: PlanInput): Plan {
     // Or a count that falls behind slowly enough to stay under the midpoint between budget and SLO for
     // another SLO, pause included (a 30 s burst is then ridden out with 6 replicas instead of 12).
     const rides = (n: number) =>
-      lag + (n === current ? 0 : input.settleSeconds) + Math.max(0, g(n)) * maxLagSeconds <= midpoint
+      lag + (n === current ? 0 : 1.5 * input.settleSeconds) + Math.max(0, g(n)) * maxLagSeconds <= midpoint
     if (rides(current)) return { replicas: current, step: 'hold' }
     const drain = counts.find((n) => n > current && (fast(n) || rides(n))) ?? top
     const replicas = Math.max(drain, current <= top ? nextEfficient(current, counts) : current)

@@ -64,7 +64,7 @@ describe('planReplicas', () => {
     ['back at 300/s: 1', { arrivalRate: 300, backlog: 150 }, 1, 'keep-up'],
     [
       'a burst to 2700/s with 1 running: 6 ride it out within the SLO (12 would drain it)',
-      { arrivalRate: 2700, current: 1, lagSeconds: 7 },
+      { arrivalRate: 2700, current: 1, lagSeconds: 2.5 },
       6,
       'drain',
     ],
