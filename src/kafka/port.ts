@@ -193,6 +193,11 @@ export interface KafkaAdminPort {
     partitions: number
     replicationFactor: number
     configs?: Record<string, string>
+    /**
+     * Explicit placement: `replicas[p]` are the broker ids of partition p, the first one its preferred leader
+     * (one entry per partition, replicationFactor ids each). Without it the controller places the replicas.
+     */
+    replicas?: number[][]
   }): Promise<void>
   deleteTopics(topics: string[]): Promise<void>
   createPartitions(topic: string, totalCount: number): Promise<void>

@@ -1,4 +1,5 @@
-// Topic administration: create (then wait, bounded, until every partition has a leader), delete, add partitions.
+// Topic administration: create (placed by the controller or on explicit replica lists; then wait, bounded, until
+// every partition has a leader), delete, add partitions.
 // KRaft brokers forward these requests to the active controller, so any reachable broker is addressed.
 import type { createPartitionsV3, createTopicsV7, deleteTopicsV6 } from '@platformatic/kafka'
 import { AutopilotError } from '../errors.ts'
@@ -6,7 +7,7 @@ import { protocolErrorName } from './error-mapping.ts'
 import type { MetadataCache } from './metadata.ts'
 import { partitionOffsets } from './offsets.ts'
 import { type KafkaSession, tolerant } from './session.ts'
-import { assertInt, assertName, assertNames } from './validate.ts'
+import { assertArray, assertInt, assertName, assertNames, invalid } from './validate.ts'
 import { pollUntil } from './wait.ts'
 
 const READY_TIMEOUT_MS = 10_000
@@ -16,6 +17,28 @@ export interface CreateTopicOptions {
   partitions: number
   replicationFactor: number
   configs?: Record<string, string>
+  /** replicas[p]: broker ids of partition p, preferred leader first (see KafkaAdminPort.createTopic). */
+  replicas?: number[][]
+}
+
+/** Explicit replica lists: one per partition, each replicationFactor distinct broker ids. */
+function assertAssignments(options: CreateTopicOptions): void {
+  const replicas: unknown = options.replicas
+  if (replicas === undefined) return
+  assertArray(replicas, 'replicas')
+  if (replicas.length !== options.partitions) {
+    invalid('replicas', `replicas must list ${options.partitions} partitions, got ${replicas.length}`)
+  }
+  for (const [p, list] of replicas.entries()) {
+    const field = `replicas[${p}]`
+    assertArray(list, field)
+    if (list.length !== options.replicationFactor) {
+      invalid(field, `${field} must list ${options.replicationFactor} brokers, got ${list.length}`)
+    }
+    for (const [i, id] of list.entries()) assertInt(id, `${field}[${i}]`, 0)
+    const twice = list.find((id, i) => list.indexOf(id) !== i)
+    if (twice !== undefined) invalid(field, `${field} names broker ${String(twice)} twice`)
+  }
 }
 
 /**
@@ -50,6 +73,7 @@ export async function createTopic(
   assertName(options?.topic, 'topic')
   assertInt(options.partitions, 'partitions', 1)
   assertInt(options.replicationFactor, 'replicationFactor', 1)
+  assertAssignments(options)
   const configs = Object.entries(options.configs ?? {}).map(([name, value]) => ({
     name,
     value: String(value),
@@ -62,9 +86,13 @@ export async function createTopic(
     const request = [
       {
         name: options.topic,
-        numPartitions: options.partitions,
-        replicationFactor: options.replicationFactor,
-        assignments: [],
+        // With explicit assignments Kafka requires -1 for both counts (they follow from the lists).
+        numPartitions: options.replicas ? -1 : options.partitions,
+        replicationFactor: options.replicas ? -1 : options.replicationFactor,
+        assignments: (options.replicas ?? []).map((brokerIds, partitionIndex) => ({
+          partitionIndex,
+          brokerIds,
+        })),
         configs,
       },
     ]
@@ -99,6 +127,7 @@ function fieldOf(kafkaError: string): string | undefined {
   if (kafkaError === 'INVALID_PARTITIONS') return 'partitions'
   if (kafkaError === 'INVALID_CONFIG') return 'configs'
   if (kafkaError === 'INVALID_TOPIC_EXCEPTION') return 'topic'
+  if (kafkaError === 'INVALID_REPLICA_ASSIGNMENT' || kafkaError === 'BROKER_NOT_AVAILABLE') return 'replicas'
   return undefined
 }
 

@@ -94,6 +94,55 @@ describe('topics', () => {
     await admin.deleteTopics([t])
   })
 
+  it('creates a topic on explicit replica lists, preferred leader first', async () => {
+    const t = unique('placed')
+    const replicas = [
+      [2, 3],
+      [3, 1],
+      [1, 2],
+    ]
+    await admin.createTopic({ topic: t, partitions: 3, replicationFactor: 2, replicas })
+    const md = await admin.metadata({ topics: [t] })
+    expect(md.topics[0]?.partitions.map((p) => p.replicas)).toEqual(replicas)
+    expect(md.topics[0]?.partitions.map((p) => p.leader)).toEqual([2, 3, 1])
+    await admin.deleteTopics([t])
+  })
+
+  it('refuses bad replica lists, naming the field: before any request, or as Kafka answers', async () => {
+    const before = admin.requestCounts()
+    const t = unique('misplaced')
+    const cases: Array<[number[][], string]> = [
+      [[[1, 2]], 'replicas'],
+      [[[1, 2], [3]], 'replicas[1]'],
+      [
+        [
+          [1, 1],
+          [2, 3],
+        ],
+        'replicas[0]',
+      ],
+      [
+        [
+          [1, -2],
+          [2, 3],
+        ],
+        'replicas[0][1]',
+      ],
+    ]
+    for (const [replicas, field] of cases) {
+      const error = await rejection(
+        admin.createTopic({ topic: t, partitions: 2, replicationFactor: 2, replicas }),
+      )
+      expect([error.code, error.field]).toEqual(['AP_ERR_INPUT', field])
+    }
+    expect(admin.requestCounts()).toEqual(before)
+    const unknown = await rejection(
+      admin.createTopic({ topic: t, partitions: 1, replicationFactor: 2, replicas: [[1, 42]] }),
+    )
+    expect([unknown.code, unknown.field]).toEqual(['AP_ERR_INPUT', 'replicas'])
+    expect((await admin.metadata()).topics.some((x) => x.name === t)).toBe(false)
+  })
+
   it('deletes topics; deleting an unknown topic is AP_ERR_NOT_FOUND', async () => {
     const t = unique('del')
     await admin.createTopic({ topic: t, partitions: 1, replicationFactor: 1 })
