@@ -71,6 +71,25 @@ describe('scaleOut', () => {
     )
   })
 
+  it('a stalled broker that is never fenced is healed around without a throttle (it could not take one)', async () => {
+    const { cluster, ctx, reasons } = setup(
+      {
+        t: [
+          [1, 2, 3],
+          [3, 1, 2],
+        ],
+      },
+      [1, 2, 3],
+    )
+    for (const p of cluster.topics.get('t')!) p.isr = p.replicas.filter((b) => b !== 3)
+    const result = await scaleOut(ctx, { dryRun: false })
+    expect(result.ok, result.message).toBe(true)
+    expect(reasons()).toEqual(expect.arrayContaining(['WaitingForFence', 'NotFenced', 'Unthrottled']))
+    expect(cluster.calls.map((c) => c.method)).not.toContain('incrementalAlterConfigs')
+    expect(holding(cluster, 3)).toBe(0)
+    expect(urp(cluster)).toBe(0)
+  })
+
   it('rebalances onto the new broker when every broker is healthy', async () => {
     const { cluster, ctx } = setup(
       {
@@ -183,6 +202,18 @@ describe('scaleIn', () => {
     expect(backend.calls).toEqual([])
     expect(cluster.brokers).toEqual([1, 2, 3, 4])
     expect(reasons()).toContain('ScaleInFailed')
+  })
+
+  it('a failed removal after a complete drain says the broker is drained and the cluster whole', async () => {
+    const { backend, ctx } = setup(topics(), [1, 2, 3, 4])
+    backend.removeBrokers = async () => {
+      throw new Error('kafka-cluster unregister failed')
+    }
+    const result = await scaleIn(ctx, { dryRun: false })
+    expect(result).toMatchObject({ ok: false, details: { step: 'remove', left: 'drained' } })
+    expect(result.message).toMatch(
+      /drained \(it holds no data, the cluster is whole\) but removing it failed/,
+    )
   })
 
   it('dry run: reports the drain, moves nothing, removes nothing', async () => {
