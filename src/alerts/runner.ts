@@ -100,6 +100,11 @@ export class AlertRunner {
     return { ...this.#state.stats, tracked: this.#state.alerts.size, actions: this.#state.actions.size }
   }
 
+  /** Fingerprints the engine remembers (handled or deferred) that start with `prefix`. */
+  trackedFingerprints(prefix: string): string[] {
+    return [...this.#state.alerts.keys()].filter((f) => f.startsWith(prefix))
+  }
+
   actions(): ActionRecord[] {
     return [...this.#state.actions.values()].reverse()
   }

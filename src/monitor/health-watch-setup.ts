@@ -1,7 +1,9 @@
 // The health watch as the daemon runs it, one per Kafka cluster: its alerts go to the self-healing runner
-// (AlertRunner.ingest, journaled with source health-watch) and its read failures to the journal, the first of
-// an outage and then at most one per ERROR_EVERY_MS, plus the recovery, so a dead cluster does not flood it.
+// (AlertRunner.ingest, journaled with source health-watch; at the first read, what an earlier run left firing
+// and is gone is resolved) and its read failures to the journal: the first of an outage, then at most one per
+// ERROR_EVERY_MS, and the recovery, so a dead cluster does not flood it.
 import type { AlertRunner } from '../alerts/runner.ts'
+import { healthFingerprint, healthFingerprintPrefix, staleResolved } from '../analyzer/health/index.ts'
 import type { HealthWatchConfig } from '../config/alerts.ts'
 import { describeCause } from '../errors.ts'
 import type { Journal } from '../journal/journal.ts'
@@ -18,7 +20,7 @@ export interface DaemonHealthWatchOptions {
   admin: HealthWatchAdmin
   /** `alerts.healthWatch`; absent or disabled: no watch (null). */
   settings: HealthWatchConfig | undefined
-  runner: Pick<AlertRunner, 'ingest'>
+  runner: Pick<AlertRunner, 'ingest' | 'trackedFingerprints'>
   journal: Pick<Journal, 'append'>
   now?: () => number
 }
@@ -38,6 +40,16 @@ export function createDaemonHealthWatch(options: DaemonHealthWatchOptions): Heal
     repeatMs: settings.repeatSeconds * 1000,
     actions: settings.actions,
     now,
+    onFirstRead: (active) => {
+      // The engine state survives a restart, the watch's does not: resolve what this cluster's watch left
+      // firing and is gone, or its fingerprint would stay handled and silence the next occurrence.
+      const seen = new Set(active.map((c) => healthFingerprint(cluster, c.key)))
+      const stale = options.runner
+        .trackedFingerprints(healthFingerprintPrefix(cluster))
+        .filter((f) => !seen.has(f))
+        .flatMap((f) => staleResolved(cluster, f, now()) ?? [])
+      if (stale.length > 0) options.runner.ingest(stale, HEALTH_WATCH_SOURCE)
+    },
     onAlerts: (alerts) => {
       options.runner.ingest(alerts, HEALTH_WATCH_SOURCE)
     },

@@ -38,6 +38,11 @@ export interface HealthWatchOptions {
   /** `command` annotation per condition (e.g. UnderReplicatedPartitions: upScale); none by default. */
   actions?: Partial<Record<HealthCondition, string>>
   now?: () => number
+  /**
+   * Called once, after the first successful read, with the conditions that hold (before onAlerts): the moment
+   * to resolve what an earlier run left firing and is not seen any more.
+   */
+  onFirstRead?(active: ConditionState[]): void | Promise<void>
   /** Called with the alerts of one poll, only when there are some. Awaited before the next poll. */
   onAlerts(alerts: Alert[]): void | Promise<void>
   /**
@@ -109,6 +114,7 @@ export function createHealthWatch(options: HealthWatchOptions): HealthWatch {
   let inFlight: Promise<void> | null = null
 
   let failures = 0
+  let firstRead = true
   const report = (error: unknown) => {
     try {
       options.onError?.(error, { consecutiveFailures: failures })
@@ -150,6 +156,14 @@ export function createHealthWatch(options: HealthWatchOptions): HealthWatch {
     })
     state = result.state
     status = { cluster: options.cluster, at, error: null, conditions: result.active }
+    if (firstRead) {
+      firstRead = false
+      try {
+        await options.onFirstRead?.(result.active)
+      } catch (error) {
+        report(error)
+      }
+    }
     if (result.alerts.length === 0) return
     try {
       await options.onAlerts(result.alerts)

@@ -121,4 +121,53 @@ describe('createDaemonHealthWatch', () => {
     ])
     expect(journal.list({}).filter((e) => e.reason === 'AlertResolved')).toEqual([])
   })
+
+  it('after a restart, what the last run left firing and is gone is resolved (re-armed), what still holds is not', async () => {
+    const section = {
+      mode: 'dry-run',
+      cooldownSeconds: 0,
+      healthWatch: { forSeconds: 0 },
+      rules: [{ name: 'heal', match: { source: 'autopilot' }, action: 'upScale' }],
+    }
+    const config = alerts.unwrap().parse(section)
+    const journal = new SqliteJournal({ path: ':memory:' })
+    open.push(journal)
+    const HEALTHY: ClusterMetadata = {
+      ...DOWN,
+      brokers: [1, 2, 3].map((id) => ({ id, host: '127.0.0.1', port: 9000 + id, rack: null })),
+      topics: [{ ...DOWN.topics[0]!, partitions: [{ ...DOWN.topics[0]!.partitions[0]!, isr: [1, 2, 3] }] }],
+    }
+    const URP_ONLY: ClusterMetadata = { ...HEALTHY, topics: DOWN.topics }
+    const run = async (metadata: ClusterMetadata, at: number) => {
+      const runner = new AlertRunner({ config, journal, now: () => T0 + at })
+      open.push(runner)
+      const watch = createDaemonHealthWatch({
+        cluster: 'local',
+        admin: { metadata: async () => metadata },
+        settings: config.healthWatch,
+        runner,
+        journal,
+        now: () => T0 + at,
+      })!
+      await watch.poll()
+      return runner
+    }
+    const first = await run(DOWN, 0)
+    expect(first.trackedFingerprints('autopilot/local/').sort()).toEqual([
+      'autopilot/local/BrokerOffline/3',
+      'autopilot/local/UnderReplicatedPartitions',
+    ])
+    await first.close()
+    // restart: broker 3 is back in the metadata, the partition is still under-replicated
+    const second = await run(URP_ONLY, 60_000)
+    expect(second.trackedFingerprints('autopilot/local/')).toEqual([
+      'autopilot/local/UnderReplicatedPartitions',
+    ])
+    const resolved = journal.list({}).filter((e) => e.reason === 'AlertResolved')
+    expect(resolved.map((e) => (e.inputs as { fingerprint: string }).fingerprint)).toEqual([
+      'autopilot/local/BrokerOffline/3',
+    ])
+    // the URP alert fired again on the first read: a duplicate of the remembered one, no second action
+    expect(second.actions().filter((a) => a.alertname === 'UnderReplicatedPartitions')).toHaveLength(1)
+  })
 })

@@ -4,13 +4,14 @@
 // Pure: (snapshot, previous state, now, options) → alerts to send and the next state.
 import type { Alert } from '../actions/types.ts'
 import { annotationsOf, type Finding, findings } from './conditions.ts'
-import type {
-  ConditionState,
-  HealthCondition,
-  HealthOptions,
-  HealthResult,
-  HealthSnapshot,
-  HealthState,
+import {
+  type ConditionState,
+  HEALTH_CONDITIONS,
+  type HealthCondition,
+  type HealthOptions,
+  type HealthResult,
+  type HealthSnapshot,
+  type HealthState,
 } from './types.ts'
 
 const SEVERITY: Record<HealthCondition, string> = {
@@ -22,7 +23,7 @@ const SEVERITY: Record<HealthCondition, string> = {
 
 /** Stable per cluster and condition (and broker), so re-sends dedupe and a resolve re-arms the same one. */
 export function healthFingerprint(cluster: string, key: string): string {
-  return `autopilot/${cluster}/${key}`
+  return `${healthFingerprintPrefix(cluster)}${key}`
 }
 
 export function healthLabels(condition: Pick<ConditionState, 'alertname' | 'broker'>, cluster: string) {
@@ -32,6 +33,35 @@ export function healthLabels(condition: Pick<ConditionState, 'alertname' | 'brok
     source: 'autopilot',
     severity: SEVERITY[condition.alertname],
     ...(condition.broker === null ? {} : { broker: String(condition.broker) }),
+  }
+}
+
+/** The fingerprint prefix of a cluster's health alerts. */
+export function healthFingerprintPrefix(cluster: string): string {
+  return `autopilot/${cluster}/`
+}
+
+/**
+ * A resolved alert for a fingerprint the engine still remembers but the watch no longer sees (after a restart
+ * the watch starts empty: a condition that cleared meanwhile never sends its resolve, and its fingerprint would
+ * stay "handled", silencing the next occurrence). Null for a fingerprint that is not a health alert's.
+ */
+export function staleResolved(cluster: string, fingerprint: string, now: number): Alert | null {
+  const prefix = healthFingerprintPrefix(cluster)
+  if (!fingerprint.startsWith(prefix)) return null
+  const [name, broker, ...rest] = fingerprint.slice(prefix.length).split('/')
+  if (!(HEALTH_CONDITIONS as readonly string[]).includes(name ?? '') || rest.length > 0) return null
+  if (broker !== undefined && !/^\d{1,9}$/.test(broker)) return null
+  const condition = {
+    alertname: name as HealthCondition,
+    broker: broker === undefined ? null : Number(broker),
+  }
+  return {
+    fingerprint,
+    status: 'resolved',
+    labels: healthLabels(condition, cluster),
+    annotations: { summary: `${name} not seen any more (checked at start)` },
+    endsAt: new Date(now).toISOString(),
   }
 }
 

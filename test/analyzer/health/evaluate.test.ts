@@ -8,6 +8,7 @@ import {
   type HealthOptions,
   type HealthSnapshot,
   type HealthState,
+  staleResolved,
 } from '../../../src/analyzer/health/index.ts'
 
 const T0 = Date.parse('2026-11-23T07:00:00Z')
@@ -301,5 +302,30 @@ describe('evaluateHealth alerts', () => {
     expect(first.state).toEqual(frozen)
     expect(a).toEqual(b)
     expect(JSON.parse(JSON.stringify(a.state))).toEqual(a.state)
+  })
+
+  it('staleResolved: a resolved alert for a remembered health fingerprint, null for others', () => {
+    expect(staleResolved('local', 'autopilot/local/BrokerFenced/4', T0)).toEqual({
+      fingerprint: 'autopilot/local/BrokerFenced/4',
+      status: 'resolved',
+      labels: {
+        alertname: 'BrokerFenced',
+        cluster: 'local',
+        source: 'autopilot',
+        severity: 'critical',
+        broker: '4',
+      },
+      annotations: { summary: 'BrokerFenced not seen any more (checked at start)' },
+      endsAt: '2026-11-23T07:00:00.000Z',
+    })
+    expect(staleResolved('local', 'autopilot/local/OfflinePartitions', T0)?.labels.broker).toBeUndefined()
+    for (const f of [
+      'autopilot/other/OfflinePartitions',
+      'da2df510431022f7',
+      'autopilot/local/Nope',
+      'autopilot/local/BrokerFenced/x',
+    ]) {
+      expect(staleResolved('local', f, T0)).toBeNull()
+    }
   })
 })
