@@ -19,9 +19,24 @@
 // E_b = max(0, c_b + A_b − hi_b, s_b − L_b). Rack spread adds another forced set: on each partition, the
 // replicas a rack holds beyond its limit k_p (V = Σ_p Σ_r max(0, n_{p,r} − k_p), on kept brokers) must
 // move. So moves ≥ max(D, X + max(V, Σ_kept E_b)). Frozen partitions are left out.
+// Rack flow. Racks also force two-step moves: a replica whose partition has no room on any other rack
+// (RF 2 on 2 racks: one replica per rack) can only move inside its rack, so a broker that must shed more
+// than its movable replicas pushes the rest onto its rack-mates, which, if they lack the room, must send
+// other replicas (RF 1, say) across in turn. Counted on the final assignment (a move = a replica added to
+// a partition, paired with one removed; pair inside a rack whenever possible): a cross-rack pair from
+// broker b needs its partition to lose a replica on b's rack and gain one on a rack r' with fewer than k_p
+// of its replicas, so at most m_b (replicas on b with such an r') of b's departures cross racks. With e_b
+// what b must shed (c_b − hi_b, or c_b when removed), H_r the room below hi on rack r's kept brokers and
+// I_r = Σ_{b∈r} max(0, e_b − m_b) the departures that stay in the rack, rack r's departures are at least
+// Σ_{b∈r} e_b + max(0, I_r − H_r) (departures − arrivals ≥ Σ (c_b − hi_b) = Σ e_b − H_r, arrivals ≥ I_r).
+// Summed over racks that bounds the moves; arrivals give the mirror bound (f_b = lo_b − c_b, g_b the
+// partitions not on b with room on b's rack, spare = replicas above lo or on removed brokers), and
+// cross-rack moves (rack totals against Σ lo, Σ hi, and V over every rack) plus the larger of Σ I_r and
+// Σ J_r a third. The largest of all of these is the bound. test/analyzer/rebalance/bounds-exact.test.ts
+// checks it against the exact optimum of small clusters.
 // The bound ignores that a partition cannot take two replicas on one broker, so it may be unreachable when
-// few brokers are left (RF close to the broker count); the planner's greedy moves reach it in practice
-// (see test/analyzer/rebalance/properties.test.ts).
+// few brokers are left (RF close to the broker count); the planner's greedy moves reach it within 5% in
+// practice (see test/analyzer/rebalance/properties.test.ts).
 //
 // Closed forms for the two common cases (no rack limits, counts as above):
 // * Adding k empty brokers to B brokers holding R replicas, n = B + k, lo = ceil((R − n)/n),
@@ -84,6 +99,96 @@ function forcedArrivals(m: Model): Int32Array {
   return forced
 }
 
+/**
+ * Rack flow (see the header): per rack, what its brokers must shed plus what must stay in the rack beyond the
+ * room there (and the mirror for arrivals); or cross-rack moves plus the moves that must stay in a rack.
+ * 0 without rack awareness.
+ */
+function rackFlowBound(m: Model, t: Targets): number {
+  const racks = m.racks.length
+  if (!m.rackAware || racks < 2) return 0
+  const n = m.ids.length
+  const keptIn = new Int32Array(racks)
+  const rackLo = new Float64Array(racks)
+  const rackHi = new Float64Array(racks)
+  for (const b of m.kept) {
+    keptIn[m.rack[b]!]!++
+    rackLo[m.rack[b]!]! += t.replicaLo[b]!
+    rackHi[m.rack[b]!]! += t.replicaHi[b]!
+  }
+  const held = new Int32Array(n) // replicas of live partitions (frozen ones excluded)
+  const total = new Float64Array(racks) // T_r
+  const movable = new Int32Array(n) // m_b
+  const open = new Float64Array(racks) // partitions rack r could gain a replica of (G_r)
+  const openHeld = new Int32Array(n) // of those, the ones already on b (b cannot receive them)
+  const onRack = new Int32Array(racks)
+  let excess = 0 // V, over every rack
+  for (let p = 0; p < m.rep.length; p++) {
+    if (m.frozen[p]) continue
+    const r = m.rep[p]!
+    const k = m.perRack[p]!
+    onRack.fill(0)
+    for (const b of r) onRack[m.rack[b]!]!++
+    let roomy = 0
+    for (let x = 0; x < racks; x++) {
+      excess += Math.max(0, onRack[x]! - k)
+      if (keptIn[x]! > 0 && onRack[x]! < k) {
+        roomy++
+        open[x]!++
+      }
+    }
+    for (const b of r) {
+      const x = m.rack[b]!
+      held[b]!++
+      total[x]!++
+      const here = keptIn[x]! > 0 && onRack[x]! < k ? 1 : 0
+      if (roomy - here > 0) movable[b]!++
+      openHeld[b]! += here
+    }
+  }
+  let rackDeficit = 0
+  let rackSurplus = 0
+  for (let x = 0; x < racks; x++) {
+    rackDeficit += Math.max(0, rackLo[x]! - total[x]!)
+    rackSurplus += Math.max(0, total[x]! - rackHi[x]!)
+  }
+  // Per rack: E_r = Σ e_b, I_r = Σ max(0, e_b − m_b) (must land inside the rack), H_r = room below hi;
+  // mirrored for arrivals: F_r = Σ f_b, J_r = Σ max(0, f_b − g_b) (must come from inside), H'_r = spare.
+  const shed = new Float64Array(racks)
+  const stay = new Float64Array(racks)
+  const room = new Float64Array(racks)
+  const need = new Float64Array(racks)
+  const local = new Float64Array(racks)
+  const spare = new Float64Array(racks)
+  for (let b = 0; b < n; b++) {
+    const x = m.rack[b]!
+    const e = m.eligible[b] ? Math.max(0, held[b]! - t.replicaHi[b]!) : held[b]!
+    shed[x]! += e
+    stay[x]! += Math.max(0, e - movable[b]!)
+    if (!m.eligible[b]) {
+      spare[x]! += held[b]!
+      continue
+    }
+    room[x]! += Math.max(0, t.replicaHi[b]! - held[b]!)
+    spare[x]! += Math.max(0, held[b]! - t.replicaLo[b]!)
+    const f = Math.max(0, t.replicaLo[b]! - held[b]!)
+    need[x]! += f
+    local[x]! += Math.max(0, f - (open[x]! - openHeld[b]!))
+  }
+  let departures = 0
+  let arrivals = 0
+  let stayOut = 0
+  let stayIn = 0
+  for (let x = 0; x < racks; x++) {
+    departures += shed[x]! + Math.max(0, stay[x]! - room[x]!)
+    arrivals += need[x]! + Math.max(0, local[x]! - spare[x]!)
+    stayOut += stay[x]!
+    stayIn += local[x]!
+  }
+  const cross = Math.max(rackDeficit, rackSurplus, excess)
+  return Math.max(departures, arrivals, cross + Math.max(stayOut, stayIn))
+}
+
 /** Lower bound on replica moves from the model's current assignment to the targets (see the header). */
 export function moveLowerBound(m: Model, t: Targets): number {
   const forced = forcedArrivals(m)
@@ -100,7 +205,7 @@ export function moveLowerBound(m: Model, t: Targets): number {
     surplusKept += Math.max(0, m.count[b]! + forced[b]! - t.replicaHi[b]!, m.single[b]! - t.leaderHi[b]!)
   }
   for (let p = 0; p < m.rep.length; p++) if (m.frozen[p]) leaving -= m.rep[p]!.length
-  return Math.max(deficit, leaving + Math.max(rackExcess(m), surplusKept))
+  return Math.max(deficit, leaving + Math.max(rackExcess(m), surplusKept), rackFlowBound(m, t))
 }
 
 /** Lower bound on partitions whose first replica changes (frozen partitions excluded). */
