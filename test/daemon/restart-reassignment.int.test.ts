@@ -20,6 +20,8 @@ import {
   idleScalerYaml,
   startDaemonProcess,
   throttlesLeft,
+  underReplicatedCount,
+  WaitAborted,
   waitFor,
 } from '../helpers/healing-stack.ts'
 
@@ -28,6 +30,9 @@ const topic = 'restart-moving'
 /** ~2 MiB to copy at 64 KiB/s: about half a minute, so the move is surely in flight when the process dies. */
 const KIB = 2048
 const RATE = 64 * 1024
+/** The upScale case: 6 partitions of ~1 MiB, the new broker copying at 128 KiB/s. */
+const GROW = 'restart-growing'
+const GROW_RATE = 128 * 1024
 
 let dir: string
 let stack: StackState
@@ -62,7 +67,8 @@ function writeConfig(file: string): void {
 clusters:
   local:
     bootstrapServers: "${stack.bootstrapServers}"
-    backend: { type: local, dir: ${JSON.stringify(dir)} }
+    backend: { type: local, dir: ${JSON.stringify(dir)}, heapMb: 384 }
+    reassignment: { throttleBytesPerSec: ${GROW_RATE} }
 alerts: { mode: auto }
 ${idleScalerYaml(stack.bootstrapServers, topic)}server: { port: 0 }
 journal: { path: ${JSON.stringify(join(dir, 'journal.db'))} }
@@ -105,6 +111,13 @@ async function journal(url: string): Promise<JournalEntry[]> {
   const res = await fetch(`${url}/api/v1/decisions?limit=1000`, { signal: AbortSignal.timeout(5_000) })
   const body = (await res.json()) as { entries: JournalEntry[] }
   return body.entries.reverse()
+}
+
+/** The journal entries written since the daemon behind `url` started (after its DaemonStarted entry). */
+async function sinceStart(url: string): Promise<JournalEntry[]> {
+  const entries = await journal(url)
+  const start = entries.findLastIndex((e) => e.reason === 'DaemonStarted')
+  return start < 0 ? [] : entries.slice(start + 1)
 }
 
 describe('autopilot restarted in the middle of a reassignment', () => {
@@ -169,4 +182,68 @@ describe('autopilot restarted in the middle of a reassignment', () => {
     expect(await d.stop(), d.log()).toBe(0)
     daemon = null
   }, 300_000)
+
+  it('an upScale killed mid-move (SIGKILL of autopilot run): the restarted daemon finishes the move, clears the throttles and reports the action interrupted', async () => {
+    const servers = stack.bootstrapServers.split(',')
+    await admin.createTopic({ topic: GROW, partitions: 6, replicationFactor: 2 })
+    await fillTopic(servers, GROW, 6, 1024)
+    const configFile = join(dir, 'autopilot.yaml')
+    writeConfig(configFile)
+    daemon = await startDaemonProcess(configFile)
+    const url = daemon.url
+    await waitFor('the start-up recovery check', 60_000, async () =>
+      (await sinceStart(url)).some((e) => e.reason === 'RecoveryNothingFound') ? true : undefined,
+    )
+
+    // 1. an upScale through the daemon's own webhook: a broker is added and replicas start moving onto it
+    const res = await fetch(`${url}/api/v2/alerts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { labels: { alertname: 'GrowNow', cluster: 'local' }, annotations: { command: 'upScale' } },
+      ]),
+    })
+    expect(res.status, await res.text()).toBe(200)
+    await waitFor('the upScale to submit its first moves', 240_000, async () => {
+      const entries = await sinceStart(url)
+      const failed = entries.find((e) => e.outcome === 'failed')
+      if (failed) throw new WaitAborted(`upScale failed: ${failed.message}`)
+      return entries.some((e) => e.reason === 'reassignment-started') ? true : undefined
+    })
+    // 2. killed in the middle: the moves and their throttles are left in Kafka
+    const mark = (await journal(url)).at(-1)!.id
+    await daemon.kill()
+    daemon = null
+    const left = await admin.listPartitionReassignments()
+    expect(left.length).toBeGreaterThan(0)
+    expect((await throttlesLeft(admin)).length).toBeGreaterThan(0)
+    const added = (await admin.metadata()).brokers.map((b) => b.id).filter((id) => id > 3)
+    expect(added).toHaveLength(1)
+
+    // 3. restarted: the work is finished from what Kafka holds, the throttles cleared, the action reported
+    daemon = await startDaemonProcess(configFile)
+    const url2 = daemon.url
+    const after = await waitFor('the recovery to end', 180_000, async () => {
+      // since the kill: the action runner reports the interrupted action before the daemon journals its start
+      const entries = (await journal(url2)).filter((e) => e.id > mark)
+      return entries.some((e) => e.reason === 'RecoveryCompleted' || e.reason === 'RecoveryEnded')
+        ? entries
+        : undefined
+    })
+    const reasons = after.map((e) => e.reason)
+    expect(reasons).toContain('ActionInterrupted')
+    expect(reasons, daemon.log()).toContain('RecoveryCompleted')
+    const started = after.find((e) => e.reason === 'RecoveryStarted')!
+    expect((started.inputs as { reassignments: unknown[] }).reassignments.length).toBeGreaterThan(0)
+    expect(await admin.listPartitionReassignments()).toEqual([])
+    expect(await throttlesLeft(admin)).toEqual([])
+    const md = await admin.metadata({ topics: [GROW] })
+    expect(md.topics[0]!.partitions.some((p) => p.replicas.includes(added[0]!))).toBe(true)
+    await waitFor('every partition fully replicated', 60_000, async () =>
+      (await underReplicatedCount(admin)) === 0 ? true : undefined,
+    )
+    const d = daemon
+    expect(await d.stop(), d.log()).toBe(0)
+    daemon = null
+  }, 420_000)
 })

@@ -40,6 +40,10 @@ let admin: KafkaAdminPort
 let daemon: DaemonProcess | null = null
 let workload: Workload | null = null
 let paused: number | null = null
+const t0 = Date.now()
+/** Elapsed time per phase on stderr: the scenario's timing on this machine, for whoever tunes its bounds. */
+const phase = (what: string) =>
+  process.stderr.write(`[self-healing +${((Date.now() - t0) / 1000).toFixed(0)} s] ${what}\n`)
 
 beforeAll(async () => {
   mkdirSync(join(process.cwd(), '.stack'), { recursive: true })
@@ -58,6 +62,7 @@ beforeAll(async () => {
     heapMb: 384,
     monitoring: { webhookUrl: `http://127.0.0.1:${apiPort}/alerts`, intervalSeconds: 2 },
   })
+  phase('cluster, Prometheus and Alertmanager up')
   admin = createAdminPort({ bootstrapServers: stack.bootstrapServers.split(','), timeoutMs: 5_000 })
   await admin.createTopic({ topic, partitions: 6, replicationFactor: 3 })
   const configFile = join(dir, 'autopilot.yaml')
@@ -74,6 +79,7 @@ journal: { path: ${JSON.stringify(join(dir, 'journal.db'))} }
 `,
   )
   daemon = await startDaemonProcess(configFile, 90_000)
+  phase('autopilot run serving')
   workload = await startWorkload({
     bootstrapServers: stack.bootstrapServers.split(','),
     topic,
@@ -136,15 +142,18 @@ describe('self-healing: the seed scenario', () => {
       [1, 2, 3].find((id) => id !== md.controllerId)!
     await pauseBroker(dir, victim, true)
     paused = victim
+    phase(`broker ${victim} frozen (SIGSTOP)`)
 
     const firing = await waitFor(`${ALERT} to fire in Prometheus`, 120_000, async () => {
       const alerts = await prometheusAlerts(stack.monitoring!.prometheusUrl, ALERT)
       return alerts.some((a) => a.state === 'firing') ? alerts : undefined
     })
     expect(firing.length).toBeGreaterThan(0)
+    phase(`${ALERT} firing`)
 
     const upScale = await finished(url, 'upScale', 240_000)
     expect(upScale.alertname).toBe(ALERT)
+    phase('upScale succeeded')
     const grown = await admin.metadata()
     const added = grown.brokers.map((b) => b.id).filter((id) => ![1, 2, 3].includes(id))
     expect(added).toHaveLength(1)
@@ -165,6 +174,7 @@ describe('self-healing: the seed scenario', () => {
     )
 
     // 2. The frozen broker resumes; a downScale alert for the added broker goes through Alertmanager.
+    phase('alert resolved, Autopilot told')
     await pauseBroker(dir, victim, false)
     paused = null
     await waitFor(`broker ${victim} to register again`, 90_000, async () =>
@@ -174,7 +184,9 @@ describe('self-healing: the seed scenario', () => {
       labels: { alertname: 'BrokerTooMany', severity: 'info' },
       annotations: { command: 'downScale', brokerId: String(added[0]) },
     })
+    phase('downScale alert sent to Alertmanager')
     const downScale = await finished(url, 'downScale', 240_000)
+    phase('downScale succeeded')
     expect(downScale.params).toMatchObject({ brokerId: String(added[0]) })
     const shrunk = await admin.metadata()
     expect(shrunk.brokers.map((b) => b.id).sort()).toEqual([1, 2, 3])
@@ -187,6 +199,9 @@ describe('self-healing: the seed scenario', () => {
     // 3. No record lost, nothing in flight, no throttle anywhere, every partition whole.
     const report = await w.stop(90_000)
     workload = null
+    phase(
+      `workload: ${report.acked} acknowledged, ${report.consumed} consumed, ${report.duplicates} duplicates, ${report.consumerRestarts} consumer restarts`,
+    )
     expect(report.missing.slice(0, 20), JSON.stringify(report.sendErrors.slice(0, 5))).toEqual([])
     expect(report.acked).toBeGreaterThan(300)
     expect(await admin.listPartitionReassignments()).toEqual([])
@@ -197,5 +212,5 @@ describe('self-healing: the seed scenario', () => {
     // Every step journaled: the scale-out and the scale-in, ended verified.
     const reasons = (await journal(url)).map((e) => e.reason)
     expect(reasons).toEqual(expect.arrayContaining(['ScaleOutDone', 'ScaleInDone', 'AlertResolved']))
-  }, 600_000)
+  }, 300_000)
 })
