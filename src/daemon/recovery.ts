@@ -24,6 +24,8 @@ const STOP_MS = 30_000
 export interface RecoveryCluster {
   name: string
   bootstrapServers: string[]
+  /** The cluster's `reassignment.timeoutSeconds`, in ms: how long the recovery may run before it reverts. */
+  timeoutMs?: number
 }
 
 export interface RecoveryDeps {
@@ -56,13 +58,16 @@ export interface RecoveryHandle {
 
 /** The clusters of the config's `clusters:` section (name → bootstrapServers), in the config's order. */
 export function recoveryClusters(config: unknown): RecoveryCluster[] {
-  const clusters = (config as { clusters?: Record<string, { bootstrapServers?: unknown }> }).clusters
+  type Entry = { bootstrapServers?: unknown; reassignment?: { timeoutSeconds?: unknown } }
+  const clusters = (config as { clusters?: Record<string, Entry> }).clusters
   if (!clusters) return []
   return Object.entries(clusters).flatMap(([name, c]) => {
     const raw = c?.bootstrapServers
     const list = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(',') : []
     const servers = list.map((s) => String(s).trim()).filter((s) => s.length > 0)
-    return servers.length > 0 ? [{ name, bootstrapServers: servers }] : []
+    const seconds = c?.reassignment?.timeoutSeconds
+    const timeout = typeof seconds === 'number' && seconds > 0 ? { timeoutMs: seconds * 1000 } : {}
+    return servers.length > 0 ? [{ name, bootstrapServers: servers, ...timeout }] : []
   })
 }
 
@@ -112,7 +117,7 @@ async function recoverCluster(
         port ??= await deps.openAdminPort({ bootstrapServers: cluster.bootstrapServers })
         const options: RecoverOptions = {
           mode: deps.mode ?? 'complete',
-          timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+          timeoutMs: cluster.timeoutMs ?? deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
           signal,
           executionId: `recover-${cluster.name}-${clock.now().toString(36)}`,
           journal: (event) => {

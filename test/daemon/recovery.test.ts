@@ -49,13 +49,13 @@ describe('recoveryClusters', () => {
       recoveryClusters({
         clusters: {
           main: { bootstrapServers: ['a:1', 'b:2'] },
-          other: { bootstrapServers: 'c:3, d:4' },
+          other: { bootstrapServers: 'c:3, d:4', reassignment: { timeoutSeconds: 90 } },
           broken: { bootstrapServers: [] },
         },
       }),
     ).toEqual([
       { name: 'main', bootstrapServers: ['a:1', 'b:2'] },
-      { name: 'other', bootstrapServers: ['c:3', 'd:4'] },
+      { name: 'other', bootstrapServers: ['c:3', 'd:4'], timeoutMs: 90_000 },
     ])
     expect(recoveryClusters({ scalers: [] })).toEqual([])
   })
