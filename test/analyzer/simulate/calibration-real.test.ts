@@ -33,31 +33,34 @@ describe('model vs the real consumer group (defaults, fixed workers)', () => {
   )
 })
 
-describe('replay of an autoscaled run (autopilot run, lag policy, demo bursts)', () => {
-  const trace = parseTraceCsv(fixture('daemon-lag.csv'), 'daemon-lag.csv')
-  const scaler = parseConfig(fixture('daemon-lag.yaml')).config.scalers[0]
-  const initial = trace.observed[0]?.replicas ?? 1
-  const c = compareWithObserved(
-    trace,
-    modelParams({ initialReplicas: initial }),
-    new DecideController('lag', scaler!),
-  )
+describe.each(['lag', 'slo'] as const)(
+  'replay of an autoscaled run (autopilot run, %s policy, demo bursts)',
+  (policy) => {
+    const trace = parseTraceCsv(fixture(`daemon-${policy}.csv`), `daemon-${policy}.csv`)
+    const scaler = parseConfig(fixture(`daemon-${policy}.yaml`)).config.scalers[0]
+    const initial = trace.observed[0]?.replicas ?? 1
+    const c = compareWithObserved(
+      trace,
+      modelParams({ initialReplicas: initial }),
+      new DecideController(policy, scaler!),
+    )
 
-  it('replica count within ±1 of the real one on at least 70 % of decisions', () => {
-    const close = c.rows.filter((r) => Math.abs(r.simulatedReplicas - (r.observedReplicas ?? 0)) <= 1)
-    expect(close.length / c.rows.length).toBeGreaterThanOrEqual(0.7)
-  })
+    it('replica count within ±1 of the real one on at least 70 % of decisions', () => {
+      const close = c.rows.filter((r) => Math.abs(r.simulatedReplicas - (r.observedReplicas ?? 0)) <= 1)
+      expect(close.length / c.rows.length).toBeGreaterThanOrEqual(0.7)
+    })
 
-  it('replica-seconds within 20 %, lag peak within 35 %', () => {
-    let real = 0
-    let simulated = 0
-    for (const [i, r] of c.rows.entries()) {
-      const next = c.rows[i + 1]
-      if (!next) break
-      real += (r.observedReplicas ?? 0) * (next.t - r.t)
-      simulated += r.simulatedReplicas * (next.t - r.t)
-    }
-    expect(Math.abs(simulated / real - 1)).toBeLessThanOrEqual(0.2)
-    expect(Math.abs(c.lag.simulatedPeak / c.lag.observedPeak - 1)).toBeLessThanOrEqual(0.35)
-  })
-})
+    it('replica-seconds within 20 %, lag peak within 35 %', () => {
+      let real = 0
+      let simulated = 0
+      for (const [i, r] of c.rows.entries()) {
+        const next = c.rows[i + 1]
+        if (!next) break
+        real += (r.observedReplicas ?? 0) * (next.t - r.t)
+        simulated += r.simulatedReplicas * (next.t - r.t)
+      }
+      expect(Math.abs(simulated / real - 1)).toBeLessThanOrEqual(0.2)
+      expect(Math.abs(c.lag.simulatedPeak / c.lag.observedPeak - 1)).toBeLessThanOrEqual(0.35)
+    })
+  },
+)
