@@ -70,7 +70,7 @@ clusters:
     backend: { type: local, dir: ${JSON.stringify(dir)}, heapMb: 384 }
     reassignment: { throttleBytesPerSec: ${GROW_RATE} }
 alerts: { mode: auto }
-${idleScalerYaml(stack.bootstrapServers, topic)}server: { port: 0 }
+${idleScalerYaml(stack.bootstrapServers)}server: { port: 0 }
 journal: { path: ${JSON.stringify(join(dir, 'journal.db'))} }
 `,
   )

@@ -74,7 +74,7 @@ clusters:
     bootstrapServers: "${stack.bootstrapServers}"
     backend: { type: local, dir: ${JSON.stringify(dir)}, heapMb: 384 }
 alerts: { mode: auto }
-${idleScalerYaml(stack.bootstrapServers, topic)}server: { host: 127.0.0.1, port: ${apiPort} }
+${idleScalerYaml(stack.bootstrapServers)}server: { host: 127.0.0.1, port: ${apiPort} }
 journal: { path: ${JSON.stringify(join(dir, 'journal.db'))} }
 `,
   )

@@ -169,10 +169,11 @@ export async function sendToAlertmanager(
 }
 
 /**
- * `autopilot run` still asks for at least one scaler: an idle one (a process target that is never started,
- * a group that never lags) so a config can hold only clusters and alerts. Drop it when the daemon no longer asks.
+ * `autopilot run` still asks for at least one scaler: an idle one, so a config can hold only clusters and alerts.
+ * Its topic does not exist, so it holds at 0 and never starts its process. Drop it when the daemon no longer asks.
  */
-export function idleScalerYaml(bootstrapServers: string, topic: string): string {
+export function idleScalerYaml(bootstrapServers: string): string {
+  const topic = 'autopilot-idle-no-such-topic'
   return `scalers:
   - name: idle
     target: { type: process, command: ${JSON.stringify(process.execPath)}, args: ["-e", "setInterval(() => {}, 1e9)"] }
