@@ -6,15 +6,14 @@
 //     removes it, and no throttle config is left on any broker or topic.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { setTimeout as delay } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLocalBackend } from '../../../src/executor/brokers/local.ts'
 import { type BrokerOpsContext, scaleIn, scaleOut } from '../../../src/executor/operations/index.ts'
-import { BROKER_THROTTLE_KEYS, TOPIC_THROTTLE_KEYS } from '../../../src/executor/reassignment/index.ts'
 import type { JournalEntryInput } from '../../../src/journal/journal.ts'
 import { createAdminPort, createProducerPort } from '../../../src/kafka/index.ts'
 import type { ClusterMetadata, KafkaAdminPort } from '../../../src/kafka/port.ts'
 import { pauseBroker, startStack, stopStack } from '../../../src/stack/cluster.ts'
+import { throttlesLeft, waitFor } from '../../helpers/healing-stack.ts'
 
 const topic = 'ops-heal'
 const PAUSED = 3
@@ -25,43 +24,10 @@ let ctx: BrokerOpsContext
 let paused = false
 const journal: JournalEntryInput[] = []
 
-async function waitFor<T>(what: string, ms: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms
-  let last: unknown = null
-  for (;;) {
-    try {
-      const value = await check()
-      if (value !== undefined) return value
-    } catch (err) {
-      last = err
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${ms} ms waiting for ${what} (${String(last)})`)
-    await delay(500)
-  }
-}
-
 const urp = (md: ClusterMetadata) =>
   md.topics.flatMap((t) => t.partitions).filter((p) => p.isr.length < p.replicas.length).length
 const holding = (md: ClusterMetadata, id: number) =>
   md.topics.flatMap((t) => t.partitions).filter((p) => p.replicas.includes(id)).length
-
-async function throttlesLeft(): Promise<string[]> {
-  const md = await admin.metadata()
-  const answers = await admin.describeConfigs([
-    ...md.brokers.map((b) => ({
-      type: 'broker' as const,
-      name: String(b.id),
-      keys: [...BROKER_THROTTLE_KEYS],
-    })),
-    ...md.topics.map((t) => ({ type: 'topic' as const, name: t.name, keys: [...TOPIC_THROTTLE_KEYS] })),
-  ])
-  return answers.flatMap((a) =>
-    Object.entries(a.configs)
-      .filter(([, v]) => v !== null && v !== '')
-      .map(([k, v]) => `${a.type} ${a.name} ${k}=${v}`),
-  )
-}
 
 beforeAll(async () => {
   mkdirSync(join(process.cwd(), '.stack'), { recursive: true })
@@ -156,6 +122,6 @@ describe('broker operations on a private stack', () => {
     expect(md.topics.find((t) => t.name === topic)?.partitions.every((p) => p.replicas.length === 3)).toBe(
       true,
     )
-    expect(await throttlesLeft()).toEqual([])
+    expect(await throttlesLeft(admin)).toEqual([])
   })
 })
