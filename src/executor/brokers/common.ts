@@ -9,6 +9,7 @@ import type {
   BrokerEvent,
   BrokerOperation,
   BrokerOperationOptions,
+  BrokerResult,
   DiskSpec,
 } from './backend.ts'
 
@@ -16,6 +17,27 @@ import type {
 const MAX_ID = 2 ** 31 - 1
 /** More than this in one call is almost certainly a bug upstream, not a scaling decision. */
 const MAX_COUNT = 100
+
+/** A backend's answer to an operation: applied unless it was a dry run; `details` only when given. */
+export function brokerResult(
+  backend: { readonly kind: BrokerBackendKind; readonly name: string },
+  operation: BrokerOperation,
+  brokers: number[],
+  options: Pick<BrokerOperationOptions, 'dryRun'>,
+  message: string,
+  details?: Record<string, unknown>,
+): BrokerResult {
+  return {
+    kind: backend.kind,
+    target: backend.name,
+    operation,
+    brokers,
+    applied: !options.dryRun,
+    dryRun: options.dryRun,
+    message,
+    ...(details ? { details } : {}),
+  }
+}
 
 /** Validates a list of broker ids: non-empty, integers, no duplicates. Returns them sorted. */
 export function checkIds(ids: unknown, field = 'brokers'): number[] {

@@ -19,6 +19,7 @@ import type {
   DiskSpec,
 } from './backend.ts'
 import {
+  brokerResult,
   checkAddRequest,
   checkBrokerId,
   checkDisk,
@@ -156,7 +157,8 @@ export class KoperatorBackend implements BrokerBackend {
                 : undefined,
         )
       }
-      return this.#result(
+      return brokerResult(
+        this,
         'addBrokers',
         ids,
         options,
@@ -227,7 +229,7 @@ export class KoperatorBackend implements BrokerBackend {
         )
       }
       const verb = options.dryRun ? 'would drain and remove' : 'drained and removed'
-      return this.#result('removeBrokers', sorted, options, `${verb} brokers ${sorted.join(', ')}`)
+      return brokerResult(this, 'removeBrokers', sorted, options, `${verb} brokers ${sorted.join(', ')}`)
     })
   }
 
@@ -284,7 +286,7 @@ export class KoperatorBackend implements BrokerBackend {
         )
       }
       const message = `${options.dryRun ? 'would add' : 'added'} ${spec.size} at ${mountPath} to broker ${id}`
-      return this.#result('addDisk', [id], options, message, { mountPath })
+      return brokerResult(this, 'addDisk', [id], options, message, { mountPath })
     })
   }
 
@@ -416,25 +418,6 @@ export class KoperatorBackend implements BrokerBackend {
         return done ? true : undefined
       },
     )
-  }
-
-  #result(
-    operation: BrokerOperation,
-    brokers: number[],
-    options: BrokerOperationOptions,
-    message: string,
-    details?: Json,
-  ): BrokerResult {
-    return {
-      kind: this.kind,
-      target: this.name,
-      operation,
-      brokers,
-      applied: !options.dryRun,
-      dryRun: options.dryRun,
-      message,
-      ...(details ? { details } : {}),
-    }
   }
 }
 

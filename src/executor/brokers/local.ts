@@ -22,6 +22,7 @@ import type {
   DiskSpec,
 } from './backend.ts'
 import {
+  brokerResult,
   checkAddRequest,
   checkBrokerId,
   checkDisk,
@@ -107,7 +108,13 @@ export class LocalBackend implements BrokerBackend {
       if (options.dryRun) {
         const next = Math.max(0, ...status.nodes.map((n) => n.id)) + 1
         const predicted = Array.from({ length: count }, (_, i) => next + i)
-        return this.#result('addBrokers', predicted, options, `would start brokers ${predicted.join(', ')}`)
+        return brokerResult(
+          this,
+          'addBrokers',
+          predicted,
+          options,
+          `would start brokers ${predicted.join(', ')}`,
+        )
       }
       const added: number[] = []
       for (let i = 0; i < count; i += 1) {
@@ -122,7 +129,8 @@ export class LocalBackend implements BrokerBackend {
         added.push(node.id)
         journal('started', `broker ${node.id} is up on ${node.host}:${node.port}`, { broker: node.id })
       }
-      return this.#result(
+      return brokerResult(
+        this,
         'addBrokers',
         added,
         options,
@@ -158,7 +166,8 @@ export class LocalBackend implements BrokerBackend {
       }
       await this.#checkDrained(sorted)
       if (options.dryRun)
-        return this.#result(
+        return brokerResult(
+          this,
           'removeBrokers',
           sorted,
           options,
@@ -172,7 +181,8 @@ export class LocalBackend implements BrokerBackend {
           ...outcome,
         })
       }
-      return this.#result(
+      return brokerResult(
+        this,
         'removeBrokers',
         sorted,
         options,
@@ -188,7 +198,7 @@ export class LocalBackend implements BrokerBackend {
     return this.#queue.run(async () => {
       checkLeader(this.#leader, options.dryRun, this.name)
       const outcome = await addDiskLocal(this.#diskContext('addDisk', options), id, spec)
-      return { ...this.#result('addDisk', outcome.brokers, options, outcome.message), ...outcome }
+      return { ...brokerResult(this, 'addDisk', outcome.brokers, options, outcome.message), ...outcome }
     })
   }
 
@@ -205,7 +215,7 @@ export class LocalBackend implements BrokerBackend {
     return this.#queue.run(async () => {
       checkLeader(this.#leader, options.dryRun, this.name)
       const outcome = await rebalanceDisks(this.#diskContext('rebalance', options))
-      return { ...this.#result('rebalance', outcome.brokers, options, outcome.message), ...outcome }
+      return { ...brokerResult(this, 'rebalance', outcome.brokers, options, outcome.message), ...outcome }
     })
   }
 
@@ -293,23 +303,6 @@ export class LocalBackend implements BrokerBackend {
         hint: 'drain them first (reassign their replicas away), then remove',
         details: Object.fromEntries(held),
       })
-    }
-  }
-
-  #result(
-    operation: BrokerOperation,
-    brokers: number[],
-    options: BrokerOperationOptions,
-    message: string,
-  ): BrokerResult {
-    return {
-      kind: this.kind,
-      target: this.name,
-      operation,
-      brokers,
-      applied: !options.dryRun,
-      dryRun: options.dryRun,
-      message,
     }
   }
 }

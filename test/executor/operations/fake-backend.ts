@@ -11,6 +11,7 @@ import type {
   BrokerStatus,
   DiskSpec,
 } from '../../../src/executor/brokers/backend.ts'
+import { brokerResult } from '../../../src/executor/brokers/common.ts'
 import type { FakeCluster } from '../reassignment/fake-cluster.ts'
 
 export class FakeBackend implements BrokerBackend {
@@ -27,23 +28,6 @@ export class FakeBackend implements BrokerBackend {
     this.cluster = cluster
   }
 
-  #result(
-    operation: BrokerOperation,
-    brokers: number[],
-    options: BrokerOperationOptions,
-    message: string,
-  ): BrokerResult {
-    return {
-      kind: this.kind,
-      target: this.name,
-      operation,
-      brokers,
-      applied: !options.dryRun,
-      dryRun: options.dryRun,
-      message,
-    }
-  }
-
   async addBrokers(brokers: number | number[], options: BrokerOperationOptions): Promise<BrokerResult> {
     const count = typeof brokers === 'number' ? brokers : brokers.length
     // Like the local stack: past every id it ever had (a fenced broker keeps its id).
@@ -55,7 +39,8 @@ export class FakeBackend implements BrokerBackend {
     const ids = Array.from({ length: count }, (_, i) => next + i)
     this.calls.push(`addBrokers ${ids.join(',')}${options.dryRun ? ' dry-run' : ''}`)
     if (!options.dryRun) this.cluster.brokers.push(...ids)
-    return this.#result(
+    return brokerResult(
+      this,
       'addBrokers',
       ids,
       options,
@@ -73,21 +58,33 @@ export class FakeBackend implements BrokerBackend {
       }
     }
     if (!options.dryRun) this.cluster.brokers = this.cluster.brokers.filter((b) => !ids.includes(b))
-    return this.#result('removeBrokers', ids, options, `stopped and unregistered brokers ${ids.join(', ')}`)
+    return brokerResult(
+      this,
+      'removeBrokers',
+      ids,
+      options,
+      `stopped and unregistered brokers ${ids.join(', ')}`,
+    )
   }
 
   async addDisk(brokerId: number, disk: DiskSpec, options: BrokerOperationOptions): Promise<BrokerResult> {
     this.calls.push(`addDisk ${brokerId} ${disk.size}${options.dryRun ? ' dry-run' : ''}`)
-    return this.#result('addDisk', [brokerId], options, `added a ${disk.size} log dir to broker ${brokerId}`)
+    return brokerResult(
+      this,
+      'addDisk',
+      [brokerId],
+      options,
+      `added a ${disk.size} log dir to broker ${brokerId}`,
+    )
   }
 
   async rebalance(request: { disk?: boolean }, options: BrokerOperationOptions): Promise<BrokerResult> {
     this.calls.push(`rebalance disk=${request.disk === true}`)
-    return this.#result('rebalance', [], options, 'moved replicas between log dirs')
+    return brokerResult(this, 'rebalance', [], options, 'moved replicas between log dirs')
   }
 
   async stop(options: BrokerOperationOptions): Promise<BrokerResult> {
-    return this.#result('stop', [], options, 'nothing to stop')
+    return brokerResult(this, 'stop', [], options, 'nothing to stop')
   }
 
   async status(): Promise<BrokerStatus> {

@@ -4,7 +4,7 @@ import type { KubeConfig } from '@kubernetes/client-node'
 import { z } from 'zod'
 import { AutopilotError } from '../../../errors.ts'
 import type { BrokerOperation, BrokerOperationOptions, BrokerResult } from '../backend.ts'
-import { durationMs, type journalFor, pollUntil } from '../common.ts'
+import { brokerResult, durationMs, type journalFor, pollUntil } from '../common.ts'
 import {
   type CollectionRef,
   describeObject,
@@ -196,16 +196,15 @@ export class PoolClient {
       ? { rebalance: outcome.name, ...(outcome.summary ? { summary: outcome.summary } : {}) }
       : {}
     const all = { ...rebalance, ...details }
-    return {
-      kind: 'strimzi',
-      target: this.name,
+    const backend = { kind: 'strimzi' as const, name: this.name }
+    return brokerResult(
+      backend,
       operation,
       brokers,
-      applied: !options.dryRun,
-      dryRun: options.dryRun,
+      options,
       message,
-      ...(Object.keys(all).length > 0 ? { details: all } : {}),
-    }
+      Object.keys(all).length > 0 ? all : undefined,
+    )
   }
 }
 
