@@ -353,6 +353,18 @@ export async function addBroker(
   return node!
 }
 
+/** Node `id` of the stack; AP_ERR_NOT_FOUND on `--id`, listing the ids it has, when there is none. */
+export function stackNode(state: StackState, id: number): StackNode {
+  const node = state.nodes.find((n) => n.id === id)
+  if (!node) {
+    throw new AutopilotError('AP_ERR_NOT_FOUND', `broker ${id} is not part of the stack in ${state.dir}`, {
+      field: '--id',
+      hint: `brokers: ${state.nodes.map((n) => n.id).join(', ')}`,
+    })
+  }
+  return node
+}
+
 /**
  * Stops a broker-only node (SIGTERM: KRaft controlled shutdown) and unregisters it. This is the raw process
  * step: it does not move the broker's replicas away first (the graceful drain lives in the executor).
@@ -363,13 +375,7 @@ export async function removeBroker(
   id: number,
 ): Promise<{ unregistered: boolean; killed: boolean }> {
   const state = await readState(dir)
-  const node = state.nodes.find((n) => n.id === id)
-  if (!node) {
-    throw new AutopilotError('AP_ERR_NOT_FOUND', `broker ${id} is not part of the stack in ${state.dir}`, {
-      field: '--id',
-      hint: `brokers: ${state.nodes.map((n) => n.id).join(', ')}`,
-    })
-  }
+  const node = stackNode(state, id)
   if (node.roles.includes('controller')) {
     throw new AutopilotError(
       'AP_ERR_UNSAFE',

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { AutopilotError } from '../errors.ts'
-import { launch, nodeAlive, readState, STARTED, writeState } from './cluster.ts'
+import { launch, nodeAlive, readState, STARTED, stackNode, writeState } from './cluster.ts'
 import { stopProcesses } from './process.ts'
 import { waitForLogLine } from './readiness.ts'
 import type { StackNode } from './types.ts'
@@ -56,14 +56,7 @@ async function sizeOf(file: string): Promise<number> {
 }
 
 export async function runningNode(dir: string, id: number): Promise<StackNode> {
-  const state = await readState(dir)
-  const node = state.nodes.find((n) => n.id === id)
-  if (!node) {
-    throw new AutopilotError('AP_ERR_NOT_FOUND', `broker ${id} is not part of the stack in ${state.dir}`, {
-      field: '--id',
-      hint: `brokers: ${state.nodes.map((n) => n.id).join(', ')}`,
-    })
-  }
+  const node = stackNode(await readState(dir), id)
   if (!nodeAlive(node)) {
     throw new AutopilotError('AP_ERR_STACK', `broker ${id} is not running (pid ${node.pid})`, {
       field: '--id',
