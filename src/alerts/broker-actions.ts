@@ -1,7 +1,9 @@
 // The broker actions as alert handlers: upScale, downScale, addDisk and resizeDisk run the broker operations
 // (src/executor/operations) on the cluster the action names (`clusters.<name>` in the config). An unknown
 // cluster, a refusal (AP_ERR_UNSAFE) or a backend that cannot do it ends the action as failed with the reason;
-// nothing throws past the handler. Every step of the operation is journaled with the action's id.
+// nothing throws past the handler. Every step of the operation is journaled with the action's id, and the
+// outcome carries a summary (moves, brokers, reassignment) that the engine journals with its last step: for a
+// dry run (the engine's mode dry-run, daemon --dry-run or `dryRun: "true"`), that summary is the plan.
 import type { ActionRecord } from '../analyzer/actions/types.ts'
 import { AutopilotError, describeCause } from '../errors.ts'
 import {
@@ -77,7 +79,7 @@ function handler(run: Run, deps: BrokerActionsDeps): ActionHandler {
         message: `${action.action}: no cluster "${action.cluster}" in the config (clusters: ${known.length > 0 ? known.join(', ') : 'none configured'}); nothing was changed`,
       }
     }
-    const dryRun = deps.dryRun === true || action.params.dryRun === 'true'
+    const dryRun = deps.dryRun === true || context.dryRun === true || action.params.dryRun === 'true'
     // With a journal, each step is one detailed entry (with the action id); without, a progress line.
     const journal = deps.journal
     const ctx = ops.context({
@@ -96,7 +98,11 @@ function handler(run: Run, deps: BrokerActionsDeps): ActionHandler {
     })
     try {
       const done = await run(ctx, action.params, dryRun)
-      return { ok: done.ok, message: `${dryRun ? 'dry-run: ' : ''}${done.message}` }
+      return {
+        ok: done.ok,
+        message: `${dryRun ? 'dry-run: ' : ''}${done.message}`,
+        details: summarize(done),
+      }
     } catch (err) {
       const code = AutopilotError.is(err) ? `${err.code}: ` : ''
       return {
@@ -107,6 +113,35 @@ function handler(run: Run, deps: BrokerActionsDeps): ActionHandler {
       deps.onFinished?.(action.cluster)
     }
   }
+}
+
+/** Partitions of a plan listed in the journal; beyond, only counted (a plan can hold 100,000). */
+const PLAN_SAMPLE = 20
+
+/** The journal's view of an operation: counts, brokers, and the reassignment summed up (with a sample). */
+export function summarize(done: OperationResult): Record<string, unknown> {
+  const { plan, ...rest } = done.details ?? {}
+  const out: Record<string, unknown> = {
+    dryRun: done.dryRun,
+    moves: done.moves,
+    brokers: done.brokers,
+    ...rest,
+  }
+  const partitions = (plan as { partitions?: unknown } | undefined)?.partitions
+  if (Array.isArray(partitions)) {
+    const list = partitions as Array<{ topic: string; partition: number; replicas: number[] }>
+    const replicas = new Map<number, number>()
+    for (const p of list) for (const b of p.replicas) replicas.set(b, (replicas.get(b) ?? 0) + 1)
+    out.reassignment = {
+      partitions: list.length,
+      topics: new Set(list.map((p) => p.topic)).size,
+      // Replicas per broker over the partitions that change, after the move.
+      replicasByBroker: Object.fromEntries([...replicas].sort((a, b) => a[0] - b[0])),
+      sample: list.slice(0, PLAN_SAMPLE),
+      ...(list.length > PLAN_SAMPLE ? { notListed: list.length - PLAN_SAMPLE } : {}),
+    }
+  }
+  return out
 }
 
 function intParam(params: Record<string, string>, key: string): number | undefined {

@@ -2,6 +2,7 @@
 // actions the engine starts through their handlers and feeds their outcome back. One runner per daemon.
 import { decide } from '../analyzer/actions/engine.ts'
 import { restoreEngineState, saveEngineState } from '../analyzer/actions/persist.ts'
+import { clusterOf, resolveAction } from '../analyzer/actions/resolve.ts'
 import {
   type ActionRecord,
   type Alert,
@@ -12,12 +13,18 @@ import {
   type EngineState,
   emptyState,
 } from '../analyzer/actions/types.ts'
-import type { AlertsConfig } from '../config/alerts.ts'
+import type { AlertsConfig, CustomActionConfig } from '../config/alerts.ts'
 import { AutopilotError, describeCause } from '../errors.ts'
 import type { Journal, JournalEntryInput } from '../journal/journal.ts'
 import { execAction } from './actions/exec.ts'
 import { webhookAction } from './actions/webhook.ts'
-import { type ActionHandler, type ActionHandlers, brokerHandlers } from './handlers.ts'
+import {
+  type ActionHandler,
+  type ActionHandlers,
+  type ActionOutcome,
+  brokerHandlers,
+  customDryRun,
+} from './handlers.ts'
 import type { ParsedPayload } from './payload.ts'
 
 /** Rejections journaled per second at most; the others are counted and summed up in the next one. */
@@ -26,9 +33,10 @@ const REJECTIONS_PER_SECOND = 10
 /** Journal state key of the engine state (dedupe, cooldowns, proposals). */
 export const ENGINE_STATE_KEY = 'alerts.engine'
 
-export function engineConfig(config: AlertsConfig): EngineConfig {
+/** `dryRun` (autopilot run --dry-run) forces mode dry-run whatever the config says. */
+export function engineConfig(config: AlertsConfig, dryRun = false): EngineConfig {
   return {
-    mode: config.mode,
+    mode: dryRun ? 'dry-run' : config.mode,
     cooldownMs: config.cooldownSeconds * 1000,
     minBrokers: config.minBrokers,
     maxBrokers: config.maxBrokers,
@@ -54,6 +62,8 @@ export interface AlertRunnerOptions {
   /** Overrides of custom action handlers (tests). */
   handlers?: ActionHandlers
   env?: NodeJS.ProcessEnv
+  /** autopilot run --dry-run: the engine runs in mode dry-run, whatever `alerts.mode` says. */
+  dryRun?: boolean
 }
 
 export interface IngestSummary {
@@ -73,6 +83,7 @@ export class AlertRunner {
   #journal: AlertRunnerOptions['journal']
   #now: () => number
   #handlers: ActionHandlers
+  #custom: Readonly<Record<string, CustomActionConfig>>
   #brokerCount: (cluster: string) => number | undefined
   #running = new Set<Promise<void>>()
   #abort = new AbortController()
@@ -80,7 +91,8 @@ export class AlertRunner {
   #ticker: NodeJS.Timeout
 
   constructor(options: AlertRunnerOptions) {
-    this.config = engineConfig(options.config)
+    this.config = engineConfig(options.config, options.dryRun ?? false)
+    this.#custom = options.config.actions
     this.#journal = options.journal
     this.#now = options.now ?? Date.now
     this.#brokerCount = options.brokerCount ?? (() => undefined)
@@ -136,7 +148,9 @@ export class AlertRunner {
   }
 
   #accept(alert: Alert, summary: IngestSummary, source?: string): void {
-    const cluster = alert.labels.kafka_cr ?? alert.labels.cluster ?? 'default'
+    // The cluster the action will act on (a rule's `cluster` parameter first), as the engine resolves it.
+    const resolved = resolveAction(alert, this.config)
+    const cluster = resolved.ok ? resolved.value.cluster : clusterOf(alert, {})
     const result = this.#apply({ type: 'alert', alert, brokers: this.#brokerCount(cluster) }, source)
     if (result.outcome === 'duplicate') summary.duplicates++
     else if (result.outcome === 'rejected') summary.rejected++
@@ -224,7 +238,9 @@ export class AlertRunner {
           {
             step: 'failed',
             reason: 'ActionInterrupted',
-            message: `${a.action} on ${a.target} was running when autopilot stopped; its outcome is unknown`,
+            message: a.dryRun
+              ? `the dry run of ${a.action} on ${a.target} was under way when autopilot stopped; nothing was changed`
+              : `${a.action} on ${a.target} was running when autopilot stopped; its outcome is unknown`,
             rule: a.rule,
             target: a.target,
             actionId: a.id,
@@ -248,9 +264,15 @@ export class AlertRunner {
   }
 
   #run(action: ActionRecord): void {
-    const handler: ActionHandler | undefined = this.#handlers[action.action]
+    const dryRun = action.dryRun === true
+    const custom = this.#custom[action.action]
+    const handler: ActionHandler | undefined =
+      dryRun && custom !== undefined
+        ? async () => customDryRun(custom, action) // a custom action has no dry run: never executed
+        : this.#handlers[action.action]
     const context = {
       signal: this.#abort.signal,
+      dryRun,
       progress: (message: string) =>
         this.#journal.append(
           toJournal(
@@ -267,7 +289,7 @@ export class AlertRunner {
         ),
     }
     const work = (async () => {
-      let outcome: { ok: boolean; message: string }
+      let outcome: ActionOutcome
       try {
         outcome = handler
           ? await handler(action, context)
@@ -275,7 +297,13 @@ export class AlertRunner {
       } catch (error) {
         outcome = { ok: false, message: `failed: ${describeCause(error)}` }
       }
-      this.#apply({ type: 'finished', id: action.id, ok: outcome.ok, message: outcome.message })
+      this.#apply({
+        type: 'finished',
+        id: action.id,
+        ok: outcome.ok,
+        message: outcome.message,
+        ...(outcome.details === undefined ? {} : { details: outcome.details }),
+      })
     })()
     this.#running.add(work)
     void work.finally(() => this.#running.delete(work))

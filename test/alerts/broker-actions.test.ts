@@ -2,7 +2,7 @@
 // parameters map to the operations, refusals end the action as failed with the reason, every step is
 // journaled with the action id, and broker counts come from the cached metadata.
 import { describe, expect, it } from 'vitest'
-import { BrokerCounts, createBrokerActions } from '../../src/alerts/broker-actions.ts'
+import { BrokerCounts, createBrokerActions, summarize } from '../../src/alerts/broker-actions.ts'
 import type { ActionRecord } from '../../src/analyzer/actions/types.ts'
 import type { BrokerOpsContext, ClusterOps } from '../../src/executor/operations/index.ts'
 import type { JournalEntryInput } from '../../src/journal/journal.ts'
@@ -111,6 +111,32 @@ describe('broker action handlers', () => {
     expect(backend.calls).toEqual(['addBrokers 5 dry-run'])
     expect(cluster.brokers).toEqual([1, 2, 3, 4])
   })
+  it("the engine's dry run (context.dryRun) plans only and reports the plan: moves, brokers, reassignment", async () => {
+    const { handlers, context, backend, cluster } = setup()
+    const out = await handlers.upScale!(action('upScale'), { ...context, dryRun: true })
+    expect(out.ok).toBe(true)
+    expect(out.message).toMatch(/^dry-run: would add broker\(s\) 5/)
+    expect(backend.calls).toEqual(['addBrokers 5 dry-run'])
+    expect(cluster.brokers).toEqual([1, 2, 3, 4])
+    const details = out.details as {
+      dryRun: boolean
+      moves: number
+      brokers: number[]
+      reassignment: {
+        partitions: number
+        topics: number
+        replicasByBroker: Record<string, number>
+        sample: unknown[]
+      }
+    }
+    expect(details).toMatchObject({ dryRun: true, brokers: [5], mode: 'rebalance' })
+    expect(details.moves).toBeGreaterThan(0)
+    expect(details.reassignment.topics).toBe(1)
+    expect(details.reassignment.sample).toHaveLength(details.reassignment.partitions)
+    // every changed partition lists its replicas; broker 5 receives the moves
+    expect(details.reassignment.replicasByBroker['5']).toBe(details.moves)
+    expect(details).not.toHaveProperty('plan')
+  })
   it('addDisk maps diskSize, mountPath and rebalance; a bad brokerId is named', async () => {
     const { handlers, context, backend } = setup()
     backend.operations = new Set(['addBrokers', 'removeBrokers', 'addDisk', 'rebalance'])
@@ -130,6 +156,32 @@ describe('broker action handlers', () => {
       ok: false,
       message: expect.stringMatching(/not supported by the local backend/),
     })
+  })
+})
+
+describe('summarize', () => {
+  it('counts a large plan and lists only a sample of it', () => {
+    const partitions = Array.from({ length: 50 }, (_, i) => ({
+      topic: `t${i % 3}`,
+      partition: i,
+      replicas: [1, 2 + (i % 2)],
+    }))
+    const out = summarize({
+      ok: true,
+      message: 'm',
+      brokers: [3],
+      moves: 25,
+      dryRun: true,
+      details: { plan: { version: 1, partitions }, warnings: [] },
+    })
+    expect(out).toMatchObject({
+      dryRun: true,
+      moves: 25,
+      brokers: [3],
+      warnings: [],
+      reassignment: { partitions: 50, topics: 3, replicasByBroker: { 1: 50, 2: 25, 3: 25 }, notListed: 30 },
+    })
+    expect((out.reassignment as { sample: unknown[] }).sample).toHaveLength(20)
   })
 })
 

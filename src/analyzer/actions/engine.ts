@@ -8,17 +8,21 @@
 //   a re-send is evaluated again, instead of being swallowed until the alert resolves;
 // - one disruptive action per Kafka cluster at a time, the others queue (state `queued`, listed by the API);
 // - alerts asking for the same target while its action is open are coalesced into it;
-// - per-target cooldown: a start needs `now - lastStart >= cooldownMs` (so exactly at the boundary is allowed).
+// - per-target cooldown: a start needs `now - lastStart >= cooldownMs` (so exactly at the boundary is allowed);
+// - a dry run (mode dry-run, or a broker action's `dryRun: "true"` parameter) is returned to start at once so
+//   its handler can plan without changing anything: it takes no disruptive slot and does not count as a start
+//   for the cooldown; dry runs of a target have their own cooldown (`lastPlan`), as auto mode would wait too.
 import { resolveAction } from './resolve.ts'
-import type {
-  ActionRecord,
-  Alert,
-  EngineConfig,
-  EngineEvent,
-  EngineJournalEntry,
-  EngineResult,
-  EngineState,
-  TrackedAlert,
+import {
+  type ActionRecord,
+  type Alert,
+  BROKER_ACTIONS,
+  type EngineConfig,
+  type EngineEvent,
+  type EngineJournalEntry,
+  type EngineResult,
+  type EngineState,
+  type TrackedAlert,
 } from './types.ts'
 
 const OPEN = new Set(['proposed', 'queued', 'running'])
@@ -35,7 +39,7 @@ export function decide(
     case 'approve':
       return onApprove(state, event.id, config, now)
     case 'finished':
-      return onFinished(state, event.id, event.ok, event.message, config, now)
+      return onFinished(state, event, config, now)
     case 'tick':
       return startQueued(copy(state), [], config, now, 'ok')
   }
@@ -45,6 +49,7 @@ function copy(state: EngineState): EngineState {
   return {
     alerts: new Map(state.alerts),
     lastStart: new Map(state.lastStart),
+    lastPlan: new Map(state.lastPlan),
     actions: new Map(state.actions),
     nextId: state.nextId,
     stats: { ...state.stats },
@@ -167,12 +172,17 @@ function onAlert(
     journal.push(entry('planned', 'Coalesced', `${name} joins action ${open.id} (${open.state})`, open))
     return { state, start: [], journal, outcome: 'new' }
   }
-  const last = state.lastStart.get(r.target)
+  const broker = (BROKER_ACTIONS as readonly string[]).includes(r.action)
+  const dryRun = config.mode === 'dry-run' || (broker && r.params.dryRun === 'true')
+  const last = (dryRun ? state.lastPlan : state.lastStart).get(r.target)
   if (last !== undefined && now - last < config.cooldownMs) {
     const left = Math.ceil((config.cooldownMs - (now - last)) / 1000)
+    const ago = Math.round((now - last) / 1000)
     const result = defer(
       'Cooldown',
-      `${r.target} acted ${Math.round((now - last) / 1000)} s ago; cooldown ${left} s left`,
+      dryRun
+        ? `dry-run: ${r.target} was planned ${ago} s ago; cooldown ${left} s left (auto mode would wait too)`
+        : `${r.target} acted ${ago} s ago; cooldown ${left} s left`,
       'rejected',
       r.target,
     )
@@ -198,20 +208,23 @@ function onAlert(
     fingerprints: [alert.fingerprint],
     alertname: name,
     rule: r.rule,
-    state: config.mode === 'auto' ? 'queued' : config.mode === 'approve' ? 'proposed' : 'planned',
+    state: dryRun ? 'running' : config.mode === 'approve' ? 'proposed' : 'queued',
+    ...(dryRun ? { dryRun: true } : {}),
     createdAt: now,
     updatedAt: now,
   }
   addAction(state, record, config)
   track(state, alert.fingerprint, { kind: 'handled', actionId: id, at: now }, config)
-  if (config.mode === 'dry-run') {
-    state.lastStart.set(r.target, now)
+  if (dryRun) {
+    // Runs at once (a plan reads, it changes nothing): no disruptive slot, no approval, no lastStart.
+    state.lastPlan.set(r.target, now)
+    const how = broker ? 'planning it without changing anything' : 'it is not executed'
     journal.push(
-      entry('planned', 'DryRun', `dry-run: would run ${r.action} on ${r.target}`, record, {
+      entry('planned', 'DryRun', `dry-run: would run ${r.action} on ${r.target}; ${how}`, record, {
         params: r.params,
       }),
     )
-    return { state, start: [], journal, outcome: 'new' }
+    return { state, start: [record], journal, outcome: 'new' }
   }
   if (config.mode === 'approve') {
     journal.push(
@@ -294,23 +307,25 @@ function onApprove(prev: EngineState, id: string, config: EngineConfig, now: num
 
 function onFinished(
   prev: EngineState,
-  id: string,
-  ok: boolean,
-  message: string,
+  event: Extract<EngineEvent, { type: 'finished' }>,
   config: EngineConfig,
   now: number,
 ): EngineResult {
+  const { id, ok, message, details } = event
   const action = prev.actions.get(id)
   if (action === undefined) return { state: prev, start: [], journal: [], outcome: 'not-found' }
   if (action.state !== 'running') return { state: prev, start: [], journal: [], outcome: 'invalid-state' }
   const state = copy(prev)
-  state.actions.set(id, { ...action, state: ok ? 'succeeded' : 'failed', updatedAt: now, message })
+  const dry = action.dryRun === true
+  const done = dry ? 'planned' : 'succeeded'
+  state.actions.set(id, { ...action, state: ok ? done : 'failed', updatedAt: now, message })
   const journal = [
     entry(
-      ok ? 'verified' : 'failed',
-      ok ? 'ActionSucceeded' : 'ActionFailed',
-      `${action.action} on ${action.target}: ${message}`,
+      ok ? (dry ? 'planned' : 'verified') : 'failed',
+      dry ? (ok ? 'DryRunPlanned' : 'DryRunFailed') : ok ? 'ActionSucceeded' : 'ActionFailed',
+      `${action.action} on ${action.target}${dry ? ' (dry-run)' : ''}: ${message}`,
       action,
+      details,
     ),
   ]
   return startQueued(state, journal, config, now, 'ok')
@@ -326,7 +341,9 @@ function startQueued(
 ): EngineResult {
   const start: ActionRecord[] = []
   const busy = new Set(
-    [...state.actions.values()].filter((a) => a.state === 'running' && a.disruptive).map((a) => a.cluster),
+    [...state.actions.values()]
+      .filter((a) => a.state === 'running' && a.disruptive && a.dryRun !== true)
+      .map((a) => a.cluster),
   )
   for (const a of [...state.actions.values()]) {
     if (a.state !== 'queued') continue

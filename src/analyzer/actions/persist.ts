@@ -9,6 +9,8 @@ export interface SavedEngineState {
   version: 1
   alerts: Array<[string, TrackedAlert]>
   lastStart: Array<[string, number]>
+  /** Absent in states saved before dry runs planned. */
+  lastPlan?: Array<[string, number]>
   actions: ActionRecord[]
   nextId: number
 }
@@ -18,6 +20,7 @@ export function saveEngineState(state: EngineState): SavedEngineState {
     version: 1,
     alerts: [...state.alerts],
     lastStart: [...state.lastStart],
+    lastPlan: [...state.lastPlan],
     actions: [...state.actions.values()],
     nextId: state.nextId,
   }
@@ -44,6 +47,7 @@ export function restoreEngineState(
 ): { state: EngineState; interrupted: ActionRecord[] } | null {
   if (!isObject(saved) || saved.version !== 1) return null
   const { alerts, lastStart, actions, nextId } = saved
+  const lastPlan = saved.lastPlan ?? []
   if (
     !Array.isArray(alerts) ||
     !Array.isArray(lastStart) ||
@@ -53,12 +57,15 @@ export function restoreEngineState(
     return null
   }
   if (!alerts.every((e) => Array.isArray(e) && typeof e[0] === 'string' && isObject(e[1]))) return null
-  if (!lastStart.every((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number'))
-    return null
+  const times = (list: unknown) =>
+    Array.isArray(list) &&
+    list.every((e) => Array.isArray(e) && typeof e[0] === 'string' && typeof e[1] === 'number')
+  if (!times(lastStart) || !times(lastPlan)) return null
   if (!actions.every(validAction)) return null
   const state = emptyState()
   state.alerts = new Map(alerts as Array<[string, TrackedAlert]>)
   state.lastStart = new Map(lastStart as Array<[string, number]>)
+  state.lastPlan = new Map(lastPlan as Array<[string, number]>)
   state.nextId = nextId
   const interrupted: ActionRecord[] = []
   for (const a of actions as ActionRecord[]) {
@@ -67,7 +74,9 @@ export function restoreEngineState(
         ...a,
         state: 'failed',
         updatedAt: now,
-        message: 'interrupted by a restart',
+        message: a.dryRun
+          ? 'dry run interrupted by a restart; nothing was changed'
+          : 'interrupted by a restart',
       }
       interrupted.push(failed)
       state.actions.set(a.id, failed)

@@ -45,7 +45,9 @@ export function resolveAction(alert: Alert, config: EngineConfig): Resolution {
   const params = { ...alert.labels, ...alert.annotations, ...(rule?.params ?? {}) }
   const problem = broker ? checkBrokerParams(action, params) : null
   if (problem !== null) return { ok: false, reason: 'InvalidActionParameter', message: problem }
-  const cluster = clusterOf(alert, params)
+  // A `cluster` parameter is one the alert's annotations or the rule set: the `cluster` label (also in params)
+  // comes after kafka_cr, as clusterOf says.
+  const cluster = clusterOf(alert, { ...alert.annotations, ...(rule?.params ?? {}) })
   const brokerId = params.brokerId
   return {
     ok: true,

@@ -70,6 +70,11 @@ export interface ActionRecord {
   alertname: string
   rule: string | null
   state: ActionState
+  /**
+   * Plans without changing anything (mode dry-run, or a broker action's `dryRun: "true"` parameter): it runs at
+   * once, takes no disruptive slot, starts no cooldown, and ends `planned` (or `failed`) with the plan.
+   */
+  dryRun?: boolean | undefined
   createdAt: number
   updatedAt: number
   message?: string | undefined
@@ -85,6 +90,8 @@ export interface EngineState {
   alerts: Map<string, TrackedAlert>
   /** Last start per target (ms). */
   lastStart: Map<string, number>
+  /** Last dry-run plan per target (ms): dry runs have a cooldown of their own, apart from real starts. */
+  lastPlan: Map<string, number>
   /** Open actions (proposed, queued, running) and the latest finished ones, in creation order. */
   actions: Map<string, ActionRecord>
   nextId: number
@@ -96,7 +103,8 @@ export type EngineEvent =
   /** `brokers`: the cluster's broker count, when known. */
   | { type: 'alert'; alert: Alert; brokers?: number | undefined }
   | { type: 'approve'; id: string }
-  | { type: 'finished'; id: string; ok: boolean; message: string }
+  /** `details`: what the handler reports (the plan of a dry run, moves, brokers), journaled with the step. */
+  | { type: 'finished'; id: string; ok: boolean; message: string; details?: unknown }
   /** Re-checks queued actions whose cooldown may have passed. */
   | { type: 'tick' }
 
@@ -132,6 +140,7 @@ export function emptyState(): EngineState {
   return {
     alerts: new Map(),
     lastStart: new Map(),
+    lastPlan: new Map(),
     actions: new Map(),
     nextId: 1,
     stats: { received: 0, duplicates: 0, evicted: 0 },

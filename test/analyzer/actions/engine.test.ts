@@ -178,11 +178,88 @@ describe('decide', () => {
       step: 'rejected:BrokerLimit',
     },
     {
-      name: 'dry-run plans and journals, starts nothing',
+      name: 'dry-run: the action is handed out to plan at once, journaled as a dry run, not as started',
       events: [[0, fire('f1')]],
       cfg: config({ mode: 'dry-run' }),
-      started: [],
+      started: ['a1:upScale local'],
       step: 'planned:DryRun',
+    },
+    {
+      name: 'dry-run: the plan the handler reports is the planned step',
+      events: [
+        [0, fire('f1')],
+        [5, { type: 'finished', id: 'a1', ok: true, message: 'would add broker 4', details: { moves: 3 } }],
+      ],
+      cfg: config({ mode: 'dry-run' }),
+      started: ['a1:upScale local'],
+      step: 'planned:DryRunPlanned',
+    },
+    {
+      name: 'dry-run: a plan that fails (a refusal) is journaled as a failed dry run',
+      events: [
+        [0, fire('f1', { annotations: { command: 'downScale' } })],
+        [5, { type: 'finished', id: 'a1', ok: false, message: 'AP_ERR_UNSAFE: below minBrokers' }],
+      ],
+      cfg: config({ mode: 'dry-run' }),
+      started: ['a1:downScale local'],
+      step: 'failed:DryRunFailed',
+    },
+    {
+      name: 'dry-run: plans take no disruptive slot (two on one cluster at once)',
+      events: [
+        [0, fire('f1')],
+        [5, fire('f2', { annotations: { command: 'downScale' }, labels: { brokerId: '4' } })],
+      ],
+      cfg: config({ mode: 'dry-run' }),
+      started: ['a1:upScale local', 'a2:downScale local broker 4'],
+    },
+    {
+      name: 'dry-run: a re-armed alert is planned again only after the cooldown, as auto would wait',
+      events: [
+        [0, fire('f1')],
+        [1, { type: 'finished', id: 'a1', ok: true, message: 'plan' }],
+        [2, resolve('f1')],
+        [COOL - 1, fire('f1')],
+        [COOL, fire('f1')],
+      ],
+      cfg: config({ mode: 'dry-run' }),
+      started: ['a1:upScale local', 'a2:upScale local'],
+      step: 'rejected:Cooldown',
+    },
+    {
+      name: 'a dryRun parameter does not wait behind a running disruptive action',
+      events: [
+        [0, fire('f1', { annotations: { command: 'downScale' }, labels: { brokerId: '4' } })],
+        [5, fire('f2', { annotations: { dryRun: 'true' } })],
+      ],
+      started: ['a1:downScale local broker 4', 'a2:upScale local'],
+    },
+    {
+      name: 'a dryRun parameter is not a start: a real action on the target right after is not held',
+      events: [
+        [0, fire('f1', { annotations: { dryRun: 'true' } })],
+        [1, { type: 'finished', id: 'a1', ok: true, message: 'plan' }],
+        [2, fire('f2')],
+      ],
+      started: ['a1:upScale local', 'a2:upScale local'],
+      step: 'planned:DryRunPlanned',
+    },
+    {
+      name: 'approve: a dryRun parameter plans without waiting for approval',
+      events: [[0, fire('f1', { annotations: { dryRun: 'true' } })]],
+      cfg: config({ mode: 'approve' }),
+      started: ['a1:upScale local'],
+      step: 'planned:DryRun',
+    },
+    {
+      name: 'a custom action with a dryRun parameter is not a dry run (it has none)',
+      events: [
+        [0, fire('f1')],
+        [5, fire('f2', { annotations: { command: 'notify', dryRun: 'true' } })],
+      ],
+      cfg: config({ customActions: { notify: { disruptive: true } } }),
+      started: ['a1:upScale local'],
+      step: 'planned:QueuedClusterBusy',
     },
     {
       name: 'approve: waits as a proposal',
@@ -254,6 +331,16 @@ describe('decide', () => {
       step: 'started:ActionStarted',
     },
     {
+      name: 'the kafka_cr label picks the cluster before the cluster label',
+      events: [[0, fire('f1', { labels: { kafka_cr: 'kafka' } })]],
+      started: ['a1:upScale kafka'],
+    },
+    {
+      name: 'a cluster parameter (annotation or rule) picks the cluster before kafka_cr',
+      events: [[0, fire('f1', { labels: { kafka_cr: 'kafka' }, annotations: { cluster: 'prod' } })]],
+      started: ['a1:upScale prod'],
+    },
+    {
       name: 'a queued action whose cooldown has not passed starts on a later tick',
       events: [
         [0, fire('f1', { annotations: { command: 'downScale' }, labels: { brokerId: '4' } })],
@@ -288,6 +375,34 @@ describe('decide', () => {
       cfg,
     )
     expect(state.actions.get('a2')?.state).toBe('running')
+  })
+
+  it('dry-run: no lastStart, the plan ends planned with its details journaled', () => {
+    const details = { moves: 3, brokers: [4] }
+    const { state, last } = run(
+      [
+        [0, fire('f1')],
+        [5, { type: 'finished', id: 'a1', ok: true, message: 'would add broker 4', details }],
+      ],
+      config({ mode: 'dry-run' }),
+    )
+    expect(state.lastStart.size).toBe(0)
+    expect(state.lastPlan.get('upScale local')).toBe(T0)
+    expect(state.actions.get('a1')).toMatchObject({ state: 'planned', dryRun: true })
+    expect(last.journal[0]).toMatchObject({
+      step: 'planned',
+      reason: 'DryRunPlanned',
+      message: 'upScale on upScale local (dry-run): would add broker 4',
+      inputs: details,
+    })
+  })
+
+  it('a finished real action journals its details with the verified step', () => {
+    const { last } = run([
+      [0, fire('f1')],
+      [5, { type: 'finished', id: 'a1', ok: true, message: 'added', details: { moves: 2 } }],
+    ])
+    expect(last.journal[0]).toMatchObject({ step: 'verified', inputs: { moves: 2 } })
   })
 
   it('does not change the state it was given', () => {
