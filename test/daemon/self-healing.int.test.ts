@@ -154,7 +154,8 @@ describe('self-healing: the seed scenario', () => {
     const upScale = await finished(url, 'upScale', 240_000)
     expect(upScale.alertname).toBe(ALERT)
     phase('upScale succeeded')
-    const grown = await admin.metadata()
+    // Reads retried: the test's own client may first ask the frozen broker and time out.
+    const grown = await waitFor('the metadata', 60_000, () => admin.metadata())
     const added = grown.brokers.map((b) => b.id).filter((id) => ![1, 2, 3].includes(id))
     expect(added).toHaveLength(1)
     // The frozen broker's replicas moved away (the new broker first): nothing under-replicated.
@@ -162,7 +163,7 @@ describe('self-healing: the seed scenario', () => {
     expect(
       grown.topics.find((t) => t.name === topic)!.partitions.some((p) => p.replicas.includes(added[0]!)),
     ).toBe(true)
-    expect(await underReplicatedCount(admin)).toBe(0)
+    expect(await waitFor('the under-replicated count', 60_000, () => underReplicatedCount(admin))).toBe(0)
     await w.progress(100, 90_000)
 
     // The alert resolves: Prometheus drops it and Alertmanager tells Autopilot.
