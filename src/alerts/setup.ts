@@ -16,6 +16,8 @@ export interface AlertsSetupDeps {
   brokerActions?: Partial<ActionHandlers>
   brokerCount?: (cluster: string) => number | undefined
   handlers?: ActionHandlers
+  /** autopilot run --dry-run: the engine runs in mode dry-run whatever alerts.mode says. */
+  dryRun?: boolean
 }
 
 export function setupAlerts(config: AlertsConfig, deps: AlertsSetupDeps): AlertsPluginOptions {
@@ -29,6 +31,7 @@ export function setupAlerts(config: AlertsConfig, deps: AlertsSetupDeps): Alerts
     ...(deps.brokerCount ? { brokerCount: deps.brokerCount } : {}),
     ...(deps.handlers ? { handlers: deps.handlers } : {}),
     ...(deps.env ? { env: deps.env } : {}),
+    ...(deps.dryRun ? { dryRun: true } : {}),
   })
   return { runner, auth, bodyLimitBytes: config.bodyLimitBytes, ...(deps.now ? { now: deps.now } : {}) }
 }

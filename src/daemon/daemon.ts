@@ -215,6 +215,7 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
             onFinished: (cluster) => void brokerCounts.refresh(cluster),
           }),
           brokerCount: brokerCounts.get,
+          dryRun: deps.dryRun ?? false,
         })
       : undefined
     // Autopilot's own health watch (alerts.healthWatch), one per configured cluster, feeding the same runner.
