@@ -12,6 +12,7 @@ import type {
 } from '../../kafka/port.ts'
 import type { stackStatus } from '../../stack/cluster.ts'
 import { type addLogDir, newLogDirPath } from '../../stack/log-dirs.ts'
+import { readMinInsyncReplicas } from '../min-insync.ts'
 import type { BrokerOperationOptions, DiskSpec } from './backend.ts'
 import { pollUntil } from './common.ts'
 import {
@@ -53,16 +54,10 @@ async function minInsyncReplicas(
   broker: number,
 ): Promise<Record<string, number>> {
   const topics = metadata.topics.filter((t) => t.partitions.some((p) => p.isr.includes(broker)))
-  if (topics.length === 0) return {}
-  const configs = await admin.describeConfigs(
-    topics.map((t) => ({ type: 'topic' as const, name: t.name, keys: ['min.insync.replicas'] })),
+  return readMinInsyncReplicas(
+    admin,
+    topics.map((t) => t.name),
   )
-  const out: Record<string, number> = {}
-  for (const c of configs) {
-    const v = Number(c.configs['min.insync.replicas'])
-    if (Number.isInteger(v) && v > 0) out[c.name] = v
-  }
-  return out
 }
 
 function sizeNote(disk: DiskSpec): string {

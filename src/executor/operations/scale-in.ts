@@ -6,6 +6,7 @@
 import { planRemoveBrokers, type RebalanceReport } from '../../analyzer/rebalance/index.ts'
 import { AutopilotError, describeCause } from '../../errors.ts'
 import type { ClusterMetadata } from '../../kafka/port.ts'
+import { readMinInsyncReplicas } from '../min-insync.ts'
 import { plannerInput, plural, result, stepper, waitForMetadata, waitsOf, withSizes } from './common.ts'
 import { movePartitions, verifyReplicated } from './move.ts'
 import { chooseBrokerToRemove, scaleInRefusal } from './scale-in-checks.ts'
@@ -164,18 +165,8 @@ async function minInsyncReplicas(
   ctx: BrokerOpsContext,
   metadata: ClusterMetadata,
 ): Promise<Record<string, number>> {
-  if (metadata.topics.length === 0) return {}
-  try {
-    const configs = await ctx.admin.describeConfigs(
-      metadata.topics.map((t) => ({ type: 'topic' as const, name: t.name, keys: ['min.insync.replicas'] })),
-    )
-    const out: Record<string, number> = {}
-    for (const c of configs) {
-      const v = Number(c.configs['min.insync.replicas'])
-      if (Number.isInteger(v) && v > 0) out[c.name] = v
-    }
-    return out
-  } catch {
-    return {}
-  }
+  return readMinInsyncReplicas(
+    ctx.admin,
+    metadata.topics.map((t) => t.name),
+  ).catch(() => ({}))
 }
