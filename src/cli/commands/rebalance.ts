@@ -6,10 +6,11 @@ import type { Command } from 'commander'
 import { parseClusterFile } from '../../analyzer/rebalance/input.ts'
 import { planReassignment } from '../../analyzer/rebalance/plan.ts'
 import type { RebalanceBroker, RebalanceInput, RebalanceReport } from '../../analyzer/rebalance/types.ts'
-import { AutopilotError, describeCause } from '../../errors.ts'
+import { AutopilotError } from '../../errors.ts'
 import { registerCancel } from './rebalance/cancel.ts'
 import { registerExecute } from './rebalance/execute.ts'
 import { parseAddBroker, parseBrokerId } from './rebalance/flags.ts'
+import { readJsonFile } from './rebalance/live-plan.ts'
 import { type CommandDeps, commandDeps } from './rebalance/session.ts'
 import { registerStatus } from './rebalance/status.ts'
 
@@ -29,21 +30,7 @@ export interface RebalanceDeps extends Partial<Omit<CommandDeps, 'stdout' | 'rea
 export { parseAddBroker, parseBrokerId }
 
 async function readCluster(file: string, deps: RebalanceDeps): Promise<RebalanceInput> {
-  let text: string
-  try {
-    text = await deps.readFile(file)
-  } catch (cause) {
-    throw new AutopilotError('AP_ERR_NOT_FOUND', `cannot read ${file}`, { field: '--from-file', cause })
-  }
-  let raw: unknown
-  try {
-    raw = JSON.parse(text)
-  } catch (cause) {
-    throw new AutopilotError('AP_ERR_INPUT', `${file} is not valid JSON: ${describeCause(cause)}`, {
-      field: '--from-file',
-    })
-  }
-  return parseClusterFile(raw, file)
+  return parseClusterFile(await readJsonFile(file, deps.readFile, '--from-file'), file)
 }
 
 /**

@@ -54,25 +54,33 @@ export function checkPlanSource(flags: PlanSourceFlags): void {
   }
 }
 
+/** The JSON in a file a flag names; an unreadable file or bad JSON is an error on that flag. */
+export async function readJsonFile(
+  file: string,
+  read: (path: string) => Promise<string>,
+  flag: string,
+): Promise<unknown> {
+  let text: string
+  try {
+    text = await read(file)
+  } catch (cause) {
+    throw new AutopilotError('AP_ERR_NOT_FOUND', `cannot read ${file}`, { field: flag, cause })
+  }
+  try {
+    return JSON.parse(text)
+  } catch (cause) {
+    throw new AutopilotError('AP_ERR_INPUT', `${file} is not valid JSON: ${describeCause(cause)}`, {
+      field: flag,
+    })
+  }
+}
+
 /** Reads and validates a plan file; errors name the file and the field in it. */
 export async function readPlanFile(
   file: string,
   read: (path: string) => Promise<string>,
 ): Promise<ReassignmentPlan> {
-  let text: string
-  try {
-    text = await read(file)
-  } catch (cause) {
-    throw new AutopilotError('AP_ERR_NOT_FOUND', `cannot read ${file}`, { field: '--plan', cause })
-  }
-  let raw: unknown
-  try {
-    raw = JSON.parse(text)
-  } catch (cause) {
-    throw new AutopilotError('AP_ERR_INPUT', `${file} is not valid JSON: ${describeCause(cause)}`, {
-      field: '--plan',
-    })
-  }
+  const raw = await readJsonFile(file, read, '--plan')
   const inner = (raw as { plan?: unknown } | null)?.plan
   return parsePlan(
     inner !== undefined && (raw as { version?: unknown }).version === undefined ? inner : raw,
