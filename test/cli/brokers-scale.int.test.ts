@@ -7,19 +7,13 @@ import { createAdminPort, createProducerPort } from '../../src/kafka/index.ts'
 import type { KafkaAdminPort } from '../../src/kafka/port.ts'
 import { startStack, stopStack } from '../../src/stack/cluster.ts'
 import type { StackState } from '../../src/stack/types.ts'
-import { runCli } from '../helpers/run-cli.ts'
+import { jsonLines, runCli } from '../helpers/run-cli.ts'
 
 interface ListedBroker {
   id: number
   state: string
   replicas: number
 }
-
-const jsonLines = (text: string) =>
-  text
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
 
 async function brokers(bs: string): Promise<{ brokers: ListedBroker[]; underReplicated: number }> {
   const r = await runCli(['brokers', 'list', '--bootstrap-server', bs, '--json'])

@@ -11,7 +11,7 @@ import { commandDeps } from '../../src/cli/commands/rebalance/session.ts'
 import { createAdminPort, createProducerPort } from '../../src/kafka/index.ts'
 import type { KafkaAdminPort } from '../../src/kafka/port.ts'
 import { pollUntil } from '../../src/kafka/wait.ts'
-import { runCli } from '../helpers/run-cli.ts'
+import { jsonLines, runCli } from '../helpers/run-cli.ts'
 
 const kafka = inject('kafka')
 const bs = kafka.bootstrapServers
@@ -57,12 +57,6 @@ async function fill(topic: string, bytes: number): Promise<void> {
     await producer.close()
   }
 }
-
-const jsonLines = (text: string) =>
-  text
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>)
 
 async function statusOf(topic: string) {
   const r = await runCli(['rebalance', 'status', '--bootstrap-server', bs, '--topic', topic, '--json'])

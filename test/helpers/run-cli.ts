@@ -29,3 +29,11 @@ export async function runCli(args: string[]): Promise<CliResult> {
     process.exitCode = before
   }
 }
+
+/** What a `--json` command printed as JSON lines, one object per line. */
+export function jsonLines(text: string): Array<Record<string, unknown>> {
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+}
