@@ -20,7 +20,7 @@ import type { JournalEntryInput } from '../../../journal/journal.ts'
 import { parseBootstrapServers } from '../../../kafka/options.ts'
 import { formatBytes, ProgressRenderer } from '../../progress.ts'
 import { brokerIdFlag, intFlag, parseThrottle } from '../rebalance/flags.ts'
-import { type CommandDeps, jsonLine } from '../rebalance/session.ts'
+import { type CommandDeps, EXIT_INTERRUPTED, jsonLine, onCtrlC } from '../rebalance/session.ts'
 
 export interface ScaleFlags {
   bootstrapServer?: string
@@ -38,8 +38,6 @@ export interface ScaleFlags {
 export interface ScaleDeps extends CommandDeps {
   openOps?: (name: string, config: ClusterConfig, deps?: OpenClusterOpsDeps) => Promise<ClusterOps>
 }
-
-const EXIT_INTERRUPTED = 130
 
 /** Which cluster: the local stack from flags, or `clusters.NAME` of a config file. */
 export async function resolveCluster(flags: ScaleFlags): Promise<{ name: string; config: ClusterConfig }> {
@@ -137,18 +135,16 @@ export async function runBrokersScale(
   })
   const renderer = new ProgressRenderer(deps.stdout)
   const controller = new AbortController()
-  let interrupts = 0
-  const stopListening = deps.onInterrupt(() => {
-    if (++interrupts === 1) {
+  const stopListening = onCtrlC(
+    deps,
+    () => {
       deps.stderr.write(
         'interrupted: stopping; a data movement in flight is reverted (Ctrl-C again to exit now)\n',
       )
       controller.abort()
-      return
-    }
-    deps.stderr.write('exiting without cleanup: check with `autopilot rebalance status`\n')
-    deps.exit(EXIT_INTERRUPTED)
-  })
+    },
+    'exiting without cleanup: check with `autopilot rebalance status`',
+  )
   try {
     const ctx = ops.context({
       reassignment: overrides(flags, ops.reassignment),

@@ -30,7 +30,7 @@ import {
   parseThrottle,
 } from './flags.ts'
 import { checkPlanSource, type PlanSourceFlags, planFromCluster, readPlanFile } from './live-plan.ts'
-import { type CommandDeps, jsonLine, withPort } from './session.ts'
+import { type CommandDeps, EXIT_INTERRUPTED, jsonLine, onCtrlC, withPort } from './session.ts'
 
 export interface ExecuteFlags extends ClusterFlags, PlanSourceFlags {
   /** Bytes/s; null = unthrottled (`--throttle none`); undefined = the executor's default. */
@@ -42,7 +42,7 @@ export interface ExecuteFlags extends ClusterFlags, PlanSourceFlags {
   json?: boolean
 }
 
-export const EXIT_INTERRUPTED = 130
+export { EXIT_INTERRUPTED }
 
 function moveLine(m: Move): string {
   const size =
@@ -122,21 +122,17 @@ export async function runRebalanceExecute(flags: ExecuteFlags, deps: CommandDeps
       else renderer.event(e)
     }
     const controller = new AbortController()
-    let interrupts = 0
-    const stopListening = deps.onInterrupt(() => {
-      if (++interrupts === 1) {
+    const stopListening = onCtrlC(
+      deps,
+      () => {
         const note =
           'interrupted: reverting in-flight moves and clearing throttles (Ctrl-C again to exit now)'
         if (flags.json) deps.stderr.write(`${note}\n`)
         else renderer.line(note)
         controller.abort()
-        return
-      }
-      deps.stderr.write(
-        'exiting without cleanup: run `autopilot rebalance cancel --bootstrap-server …` to revert and clear throttles\n',
-      )
-      deps.exit(EXIT_INTERRUPTED)
-    })
+      },
+      'exiting without cleanup: run `autopilot rebalance cancel --bootstrap-server …` to revert and clear throttles',
+    )
     try {
       const execution = await executePlan(port, plan, {
         journal,

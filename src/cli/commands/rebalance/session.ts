@@ -32,6 +32,27 @@ export function commandDeps(partial: Partial<CommandDeps> = {}): CommandDeps {
   }
 }
 
+/** The exit code of a command stopped by Ctrl-C (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130
+
+/**
+ * Ctrl-C for a command that changes the cluster: the first one calls `first` (which starts a clean stop), a
+ * second one writes `exitNote` to stderr and exits at once (130), leaving the clean-up undone. Returns the
+ * function that stops listening.
+ */
+export function onCtrlC(
+  deps: Pick<CommandDeps, 'onInterrupt' | 'stderr' | 'exit'>,
+  first: () => void,
+  exitNote: string,
+): () => void {
+  let interrupts = 0
+  return deps.onInterrupt(() => {
+    if (++interrupts === 1) return first()
+    deps.stderr.write(`${exitNote}\n`)
+    deps.exit(EXIT_INTERRUPTED)
+  })
+}
+
 export function jsonLine(value: unknown): string {
   return `${JSON.stringify(value)}\n`
 }
