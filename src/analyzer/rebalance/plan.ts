@@ -133,12 +133,21 @@ function report(m: Model, t: Targets, before: Before, lowerBound: RebalanceRepor
   }
 }
 
-/** Leader balance bought with data, `moves` at most (gross); reordering runs again after each purchase. */
-function buyLeaders(m: Model, t: Targets, moves: number): void {
-  const budget = { moves, searches: 4 * m.kept.length + 32 }
+/**
+ * Leader balance bought with data: at most `allowance` replica moves added to the plan (net). Chains may move
+ * a replica back where an earlier one came from, which spends budget without adding a move, so the moves
+ * spent (gross) may reach 4 × allowance as long as the net stays within it.
+ */
+function buyLeaders(m: Model, t: Targets, allowance: number): void {
+  const base = movesSoFar(m)
+  let gross = 4 * allowance
+  const budget = { moves: 0, searches: 4 * m.kept.length + 32 }
   const rounds = 2 * countBound(m.leaders, t.leaderLo, t.leaderHi) + 16
   for (let round = 0; round < rounds && !leadersBalanced(m, t); round++) {
+    const room = Math.min(gross, allowance - (movesSoFar(m) - base))
+    budget.moves = room
     if (!moveForLeaders(m, t, budget)) break
+    gross -= room - budget.moves
     balanceLeaders(m, t)
   }
 }
@@ -165,16 +174,8 @@ export function planReassignment(input: RebalanceInput, options: RebalanceOption
     repairReplicas(m, t)
     balanceLeaders(m, t)
     // Default: 4% of the other moves (none when nothing else moves, so planning again changes nothing).
-    const moved = movesSoFar(m)
-    const allowance = options.leaderMoveBudget ?? Math.floor(0.04 * moved)
-    if (!leadersBalanced(m, t) && allowance > 0) {
-      // Chains may move a replica back where it was: budget spent, no move added to the plan. So first try a
-      // wider budget on a copy, kept only when it balances the leaders within the allowance of net moves.
-      const trial = structuredClone(m)
-      buyLeaders(trial, t, 4 * allowance)
-      if (leadersBalanced(trial, t) && movesSoFar(trial) <= moved + allowance) Object.assign(m, trial)
-      else buyLeaders(m, t, allowance)
-    }
+    const allowance = options.leaderMoveBudget ?? Math.floor(0.04 * movesSoFar(m))
+    if (allowance > 0) buyLeaders(m, t, allowance)
   }
   return {
     ...report(m, t, before, lowerBound),

@@ -11,7 +11,7 @@
 // of leaders, which leads it there: one move when both replica counts stay on target, else a chain of moves
 // of replicas that only follow makes up the counts. This is the only place data moves for leadership, and it
 // spends at most a budget of moves (RebalanceOptions.leaderMoveBudget, default 4% of the plan's other
-// moves, counted net: plan.ts tries a wider gross budget on a copy first); what is left is reported
+// moves, counted net: plan.ts lets chains that undo earlier moves spend more); what is left is reported
 // (LeadersNotBalanced).
 import { canMove, type Model, moveReplica, reseatLeader } from './model.ts'
 import type { Targets } from './targets.ts'
