@@ -80,7 +80,8 @@ export interface BrokerStatus {
  * - `addBrokers(count)` lets the backend choose new ids; `addBrokers([ids])` asks for those ids. Backends that
  *   cannot create brokers (Cruise Control) need ids of brokers that already run; the local stack takes a count.
  * - `removeBrokers` drains first and removes only after the drain succeeded. A failed or timed-out drain never
- *   removes anything.
+ *   removes anything. Backends with `movesData` drain themselves; the others refuse a broker that still holds
+ *   replicas (the caller drains it first).
  * - Operations on one backend are serialised; `stop` and `status` are not (they must work while one runs).
  * - An operation a backend does not support rejects with `AP_ERR_CONFIG` (`operations` lists the supported
  *   ones, so the caller can check first).
@@ -93,6 +94,13 @@ export interface BrokerBackend {
   /** Human label: `KafkaNodePool kafka/brokers`, `Cruise Control http://cc:9090`. */
   readonly name: string
   readonly operations: ReadonlySet<BrokerOperation>
+  /**
+   * `addBrokers` rebalances onto the new brokers and `removeBrokers` drains before removing, by themselves
+   * (Cruise Control does it: a Strimzi KafkaRebalance, Koperator's GracefulUpscale/Downscale, `add_broker` /
+   * `remove_broker`). The broker operations then leave the data movement to the backend instead of moving the
+   * same replicas a second time with the built-in planner. False: the backend only starts and stops brokers.
+   */
+  readonly movesData: boolean
   addBrokers(brokers: number | number[], options: BrokerOperationOptions): Promise<BrokerResult>
   removeBrokers(ids: number[], options: BrokerOperationOptions): Promise<BrokerResult>
   addDisk(brokerId: number, disk: DiskSpec, options: BrokerOperationOptions): Promise<BrokerResult>

@@ -105,6 +105,7 @@ export class CruiseControlBackend implements BrokerBackend {
   readonly kind = 'cruise-control' as const
   readonly name: string
   readonly operations: ReadonlySet<BrokerOperation> = OPERATIONS
+  readonly movesData = true
   readonly #options: Options
   readonly #field: string
   readonly #client: CruiseControlClient

@@ -78,6 +78,7 @@ export class KoperatorBackend implements BrokerBackend {
   readonly kind = 'koperator' as const
   readonly name: string
   readonly operations: ReadonlySet<BrokerOperation> = OPERATIONS
+  readonly movesData = true
   readonly ref: ObjectRef
   readonly #options: Options
   readonly #field: string

@@ -78,6 +78,7 @@ export class LocalBackend implements BrokerBackend {
   readonly kind = 'local' as const
   readonly name: string
   readonly operations: ReadonlySet<BrokerOperation> = OPERATIONS
+  readonly movesData = false
   readonly #options: Options
   readonly #field: string
   readonly #stack: LocalStack

@@ -39,6 +39,7 @@ export class StrimziBackend implements BrokerBackend {
   readonly kind = 'strimzi' as const
   readonly name: string
   readonly operations: ReadonlySet<BrokerOperation> = OPERATIONS
+  readonly movesData = true
   readonly #client: PoolClient
   readonly #leader: BrokerBackendDeps['leader']
   readonly #queue = new OperationQueue()

@@ -63,3 +63,10 @@ export function scaleInRefusal(ids: readonly number[], facts: ScaleInFacts): str
   }
   return null
 }
+
+/** Partitions with a replica on one of `ids`. */
+export function holding(m: ClusterMetadata, ids: readonly number[]): number {
+  let n = 0
+  for (const t of m.topics) for (const p of t.partitions) if (p.replicas.some((r) => ids.includes(r))) n++
+  return n
+}

@@ -3,13 +3,16 @@
 // planner and the throttled executor, check it holds nothing and nothing is under-replicated, then remove it
 // through the backend (which refuses a broker that still holds data). A failed drain removes nothing: the
 // executor reverts what was in flight, so the cluster is as it was or partly rebalanced, fully replicated.
+// A backend that moves data itself (`movesData`: Strimzi, Koperator, Cruise Control) drains in removeBrokers:
+// after the same refusals it is left to drain and remove (scale-in-backend.ts), then the result is verified.
 import { planRemoveBrokers, type RebalanceReport } from '../../analyzer/rebalance/index.ts'
 import { AutopilotError, describeCause } from '../../errors.ts'
 import type { ClusterMetadata } from '../../kafka/port.ts'
 import { readMinInsyncReplicas } from '../min-insync.ts'
 import { plannerInput, plural, result, stepper, waitForMetadata, waitsOf, withSizes } from './common.ts'
 import { movePartitions, verifyReplicated } from './move.ts'
-import { chooseBrokerToRemove, scaleInRefusal } from './scale-in-checks.ts'
+import { drainThroughBackend } from './scale-in-backend.ts'
+import { chooseBrokerToRemove, holding, scaleInRefusal } from './scale-in-checks.ts'
 import type { BrokerOpsContext, OperationResult, ScaleInOptions } from './types.ts'
 
 export async function scaleIn(ctx: BrokerOpsContext, options: ScaleInOptions): Promise<OperationResult> {
@@ -49,6 +52,7 @@ export async function scaleIn(ctx: BrokerOpsContext, options: ScaleInOptions): P
       details: { brokers: ids, protected: protectedIds },
     })
   }
+  if (ctx.backend.movesData) return drainThroughBackend(ctx, step, ids, dryRun)
 
   const input = await withSizes(
     ctx,
@@ -147,12 +151,6 @@ function pick(metadata: ClusterMetadata, protectedIds: number[]): number[] {
     )
   }
   return [id]
-}
-
-function holding(m: ClusterMetadata, ids: number[]): number {
-  let n = 0
-  for (const t of m.topics) for (const p of t.partitions) if (p.replicas.some((r) => ids.includes(r))) n++
-  return n
 }
 
 /** KRaft controllers, as the backend reports them (`details.controllers` of the local stack). */

@@ -3,9 +3,13 @@
 // (registered, out of every ISR), it heals: their replicas move to healthy brokers, the new ones first, so the
 // under-replicated partitions return to 0. Moving a replica off a dead broker needs nothing from that broker:
 // the target replica set leaves it out, the new replica copies from the leader. Otherwise it rebalances onto
-// the new brokers.
+// the new brokers, unless the backend moves data itself (`movesData`: Strimzi, Koperator, Cruise Control):
+// their addBrokers already rebalanced onto the new brokers, so a second, built-in rebalance would move the same
+// load again (or fight Cruise Control). Healing stays built-in on every backend: add-brokers moves load onto
+// the new brokers, not replicas off dead ones.
 import { planAddBrokers, planHeal, type RebalanceReport } from '../../analyzer/rebalance/index.ts'
 import { AutopilotError, describeCause } from '../../errors.ts'
+import type { BrokerResult } from '../brokers/backend.ts'
 import { plannerInput, plural, result, stepper, waitForMetadata, waitsOf, withSizes } from './common.ts'
 import { brokerHealth, underReplicated } from './health.ts'
 import { movePartitions, verifyReplicated } from './move.ts'
@@ -31,7 +35,13 @@ export async function scaleOut(ctx: BrokerOpsContext, options: ScaleOutOptions):
     `adding ${plural(count, 'broker')} to ${before.brokers.length}${describeHealth(health)}`,
     {
       kind: 'decision',
-      inputs: { count, dryRun, health, underReplicated: underReplicated(before).length },
+      inputs: {
+        count,
+        dryRun,
+        health,
+        underReplicated: underReplicated(before).length,
+        backendMovesData: ctx.backend.movesData,
+      },
     },
   )
 
@@ -71,6 +81,17 @@ export async function scaleOut(ctx: BrokerOpsContext, options: ScaleOutOptions):
 
   const now = brokerHealth(metadata)
   const down = [...now.offline, ...now.stalled]
+  if (ctx.backend.movesData) {
+    if (down.length === 0) return rebalancedByBackend(ctx, step, added, newIds, dryRun)
+    step(
+      'BuiltInHeal',
+      `broker ${down.join(', ')} offline or stalled: healing with the built-in planner (${ctx.backend.name} moves load onto new brokers, not replicas off dead ones)`,
+      {
+        kind: 'decision',
+        inputs: { offline: down, backend: ctx.backend.kind, added: added.details ?? null },
+      },
+    )
+  }
   const extra = newIds.map((id) => ({ id, rack: null }))
   let input = plannerInput(metadata, dryRun ? extra : [])
   // A stalled broker is still registered: leave it out of the destinations (the planner keeps only listed ones).
@@ -158,6 +179,43 @@ export async function scaleOut(ctx: BrokerOpsContext, options: ScaleOutOptions):
     outcome: verified.ok ? 'verified' : 'failed',
   })
   return result(verified.ok, message, newIds, report.moves, false, {
+    ...details,
+    underReplicated: verified.underReplicated,
+    ...(verified.ok ? {} : { step: 'verify', left: 'moved' }),
+  })
+}
+
+/** The backend's addBrokers rebalanced onto the new brokers: journal it and check nothing is under-replicated. */
+async function rebalancedByBackend(
+  ctx: BrokerOpsContext,
+  step: ReturnType<typeof stepper>,
+  added: BrokerResult,
+  newIds: number[],
+  dryRun: boolean,
+): Promise<OperationResult> {
+  const mode = `rebalance by ${ctx.backend.kind}`
+  const ids = newIds.join(', ')
+  const details = { mode, offline: [], backend: added.details ?? {} }
+  step(
+    'BackendRebalanced',
+    `${ctx.backend.name} ${dryRun ? 'would rebalance' : 'rebalanced'} onto broker(s) ${ids} (no built-in rebalance): ${added.message}`,
+    {
+      kind: 'event',
+      inputs: { mode, brokers: newIds, result: added },
+      outcome: dryRun ? 'dry-run' : 'applied',
+    },
+  )
+  if (dryRun) {
+    const message = `would add broker(s) ${ids}; ${ctx.backend.name} would rebalance onto them: ${added.message}`
+    return result(true, message, newIds, 0, true, details)
+  }
+  // Which partitions moved is the backend's business: every partition must be fully replicated.
+  const verified = await verifyReplicated(ctx, step)
+  const message = `added broker(s) ${ids}, ${ctx.backend.name} rebalanced onto them; ${verified.message}`
+  step(verified.ok ? 'ScaleOutDone' : 'ScaleOutUnverified', message, {
+    outcome: verified.ok ? 'verified' : 'failed',
+  })
+  return result(verified.ok, message, newIds, 0, false, {
     ...details,
     underReplicated: verified.underReplicated,
     ...(verified.ok ? {} : { step: 'verify', left: 'moved' }),
