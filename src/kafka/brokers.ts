@@ -70,7 +70,7 @@ export async function unregisterBroker(session: KafkaSession, brokerId: number):
   let response: UnregisterBrokerResponse
   try {
     const api = await session.api<[number], UnregisterBrokerResponse>('UnregisterBroker')
-    response = await tolerant(api.async(await session.anyConnection(), brokerId))
+    response = await session.onAny((conn) => tolerant(api.async(conn, brokerId)), { write: true })
   } catch (error) {
     throw session.fail(error, 'UnregisterBroker', `broker ${brokerId}`)
   }

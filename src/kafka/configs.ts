@@ -42,15 +42,18 @@ function routeAll<T extends { type: ResourceType; name: string }>(resources: T[]
   return out
 }
 
-async function connectionFor(
+/** Sends to broker `node`, or (node < 0) to any broker through session.onAny (`write`: sent once). */
+async function sendTo<R>(
   session: KafkaSession,
   metadata: MetadataCache,
   node: number,
-): Promise<Connection> {
-  if (node < 0) return session.anyConnection()
+  send: (connection: Connection) => Promise<R>,
+  write: boolean,
+): Promise<R> {
+  if (node < 0) return session.onAny(send, { write })
   await metadata.ensureBrokers()
   if (!session.brokers.has(node)) await metadata.fetch([])
-  return session.brokerConnection(node)
+  return send(await session.brokerConnection(node))
 }
 
 export async function describeConfigs(
@@ -74,8 +77,12 @@ export async function describeConfigs(
           resourceName: r.name,
           configurationKeys: r.keys && r.keys.length > 0 ? r.keys : null,
         }))
-        const response = await tolerant(
-          api.async(await connectionFor(session, metadata, node), request, false, false),
+        const response = await sendTo(
+          session,
+          metadata,
+          node,
+          (conn) => tolerant(api.async(conn, request, false, false)),
+          false,
         )
         for (const result of response.results) {
           const type: ResourceType = result.resourceType === RESOURCE_TYPE.topic ? 'topic' : 'broker'
@@ -135,8 +142,12 @@ export async function incrementalAlterConfigs(
             ...(r.delete ?? []).map((name) => ({ name, configOperation: DELETE, value: null })),
           ],
         }))
-        const response = await tolerant(
-          api.async(await connectionFor(session, metadata, node), request, false),
+        const response = await sendTo(
+          session,
+          metadata,
+          node,
+          (conn) => tolerant(api.async(conn, request, false)),
+          true,
         )
         for (const result of response.responses) {
           if (result.errorCode === 0) continue

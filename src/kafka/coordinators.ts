@@ -49,18 +49,18 @@ export class CoordinatorCache {
       else missing.push(id)
     }
     if (missing.length === 0) return out
-    const conn = await this.#session.anyConnection()
     const api = await this.#session.api<[number, string[]], FindCoordinatorResponse>('FindCoordinator')
-    const responses =
+    const responses = await this.#session.onAny((conn) =>
       api.version >= 4
-        ? [await tolerant(api.async(conn, GROUP_KEY_TYPE, missing))]
-        : await Promise.all(
+        ? Promise.all([tolerant(api.async(conn, GROUP_KEY_TYPE, missing))])
+        : Promise.all(
             missing.map(async (key) => {
               const r = await tolerant(api.async(conn, GROUP_KEY_TYPE, [key]))
               for (const c of r.coordinators) c.key = key
               return r
             }),
-          )
+          ),
+    )
     for (const response of responses) {
       for (const c of response.coordinators) {
         if (c.errorCode !== 0) {

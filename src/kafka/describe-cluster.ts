@@ -89,11 +89,11 @@ export async function describeCluster(session: KafkaSession): Promise<ClusterDes
   try {
     const range = await session.apiRange('DescribeCluster')
     if (range && range.maxVersion >= DESCRIBE_CLUSTER_VERSION) {
-      response = await describeClusterV2.async(await session.anyConnection(), true)
+      response = await session.onAny((conn) => describeClusterV2.async(conn, true))
     } else {
       // v0–v1 through the library: (includeClusterAuthorizedOperations, endpointType); no fencing state.
       const api = await session.api<[boolean, number], DescribeClusterResponse>('DescribeCluster')
-      const raw = await api.async(await session.anyConnection(), false, BROKERS_ENDPOINT)
+      const raw = await session.onAny((conn) => api.async(conn, false, BROKERS_ENDPOINT))
       response = { ...raw, brokers: raw.brokers.map(({ isFenced: _, ...b }) => b) }
     }
   } catch (error) {

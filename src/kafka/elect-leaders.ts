@@ -119,13 +119,10 @@ export async function electPreferredLeaders(session: KafkaSession, partitions?: 
         'the brokers do not support ElectLeaders v2',
       )
     }
-    response = await tolerant(
-      electLeadersV2.async(
-        await session.anyConnection(),
-        PREFERRED_ELECTION,
-        topics,
-        session.requestTimeoutMs - 1_000,
-      ),
+    response = await session.onAny(
+      (conn) =>
+        tolerant(electLeadersV2.async(conn, PREFERRED_ELECTION, topics, session.requestTimeoutMs - 1_000)),
+      { write: true },
     )
   } catch (error) {
     throw session.fail(error, 'ElectLeaders')

@@ -55,9 +55,8 @@ export class MetadataCache {
 
   /** One Metadata request: `null` = every topic, `[]` = brokers only. Updates the broker list and the cache. */
   async fetch(topics: string[] | null): Promise<MetadataResponse> {
-    const conn = await this.#session.anyConnection()
     const api = await this.#session.api<[string[] | null, boolean, boolean], MetadataResponse>('Metadata')
-    const raw = await tolerant(api.async(conn, topics, false, false))
+    const raw = await this.#session.onAny((conn) => tolerant(api.async(conn, topics, false, false)))
     this.#brokersAt = Date.now()
     this.#session.brokers = new Map(
       raw.brokers.map((b) => [b.nodeId, { id: b.nodeId, host: b.host, port: b.port, rack: b.rack ?? null }]),

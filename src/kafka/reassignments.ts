@@ -51,10 +51,10 @@ export async function alterPartitionReassignments(
       'AlterPartitionReassignments',
     )
     const timeout = session.requestTimeoutMs - 1_000
-    const conn = await session.anyConnection()
     // v1 (KIP-860) added allow_replication_factor_change; keep Kafka's default (true) so both versions behave alike.
     const args = api.version >= 1 ? [timeout, true, topics] : [timeout, topics]
-    response = await tolerant(api.async(conn, ...args))
+    // a write: a timed-out request may have been applied, so it is not sent again to another broker
+    response = await session.onAny((conn) => tolerant(api.async(conn, ...args)), { write: true })
   } catch (error) {
     throw session.fail(error, 'AlterPartitionReassignments')
   }
@@ -89,8 +89,8 @@ export async function listPartitionReassignments(session: KafkaSession) {
     const api = await session.api<[number, null], ListPartitionReassignmentsResponse>(
       'ListPartitionReassignments',
     )
-    response = await tolerant(
-      api.async(await session.anyConnection(), session.requestTimeoutMs - 1_000, null),
+    response = await session.onAny((conn) =>
+      tolerant(api.async(conn, session.requestTimeoutMs - 1_000, null)),
     )
   } catch (error) {
     throw session.fail(error, 'ListPartitionReassignments')

@@ -1,15 +1,24 @@
 // One admin session: a @platformatic/kafka Admin (its connection pool and API-version negotiation), a request
 // counter, and helpers to send raw, versioned protocol requests to a chosen broker. Every raw call in src/kafka
 // goes through `api()` (highest version both the broker and the library support) or a local codec.
-import { Admin, type API, type Broker, type Connection, kGetApi, protocolErrors } from '@platformatic/kafka'
+import {
+  Admin,
+  type API,
+  type Broker,
+  type Connection,
+  kGetApi,
+  MultipleErrors,
+  protocolErrors,
+} from '@platformatic/kafka'
 import { AutopilotError } from '../errors.ts'
+import { BrokerChoice, brokerKey, callAnyBroker } from './any-broker.ts'
 import { toAutopilotError } from './error-mapping.ts'
 import { resolveConnection } from './options.ts'
 import type { BrokerNode, ConnectionOptions } from './port.ts'
 import { RequestCounter } from './request-counter.ts'
 
-/** How long a broker whose request timed out is tried last by anyConnection. */
-const SLOW_BROKER_MS = 60_000
+/** Attempts of an idempotent any-broker read: the first broker, then up to two others. */
+const READ_ATTEMPTS = 3
 
 export interface ApiRange {
   minVersion: number
@@ -43,10 +52,8 @@ export class KafkaSession {
   readonly requestTimeoutMs: number
   readonly counter: RequestCounter
   #apis: Promise<Map<string, ApiRange>> | null = null
-  /** host:port → until when anyConnection tries it last (a request to it timed out). */
-  #slow = new Map<string, number>()
-  /** The broker anyConnection picked last: the one a timeout reported to fail() most likely came from. */
-  #lastAny: string | null = null
+  /** Brokers whose any-broker request timed out (or could not connect) lately: tried last. */
+  readonly #choice = new BrokerChoice()
   /** Brokers learnt from the last Metadata answer (id → node); used to reach leaders and coordinators. */
   brokers = new Map<number, BrokerNode>()
 
@@ -59,9 +66,6 @@ export class KafkaSession {
   }
 
   fail(error: unknown, api: string, subject?: string, field?: string): AutopilotError {
-    if (this.#lastAny !== null && (error as { message?: unknown })?.message === 'Request timed out') {
-      this.#slow.set(this.#lastAny, Date.now() + SLOW_BROKER_MS)
-    }
     return toAutopilotError(error, {
       api,
       bootstrapServers: this.bootstrapServers,
@@ -100,28 +104,42 @@ export class KafkaSession {
   }
 
   /**
-   * A connection to any reachable broker: bootstrap servers first, then brokers learnt from metadata; a broker
-   * whose request timed out lately comes last. A frozen broker (SIGSTOP, GC pause) keeps its TCP connection
-   * open, so without this every call would keep picking it and time out while the others answer.
+   * Sends one request to any reachable broker: bootstrap servers first, then brokers learnt from metadata; a
+   * broker whose any-broker request timed out lately comes last (any-broker.ts). The broker this request went
+   * to is the one demoted on a timeout or connection error. Reads are retried on another broker while
+   * `deadline` allows (default: twice the request timeout from now); `write: true` sends once.
    */
-  async anyConnection(): Promise<Connection> {
-    const known = [...this.brokers.values()].map((b) => ({ host: b.host, port: b.port }))
-    const candidates = [...this.bootstrapServers.map(toBroker), ...known]
-    const seen = new Set<string>()
-    const unique = candidates.filter((b) => {
-      const key = `${b.host}:${b.port}`
-      if (seen.has(key)) return false
-      seen.add(key)
-      return true
+  onAny<R>(
+    send: (connection: Connection) => Promise<R>,
+    options: { write?: boolean; deadline?: number } = {},
+  ): Promise<R> {
+    return callAnyBroker({
+      pick: (avoid) => this.#pick(avoid),
+      send,
+      demote: (key) => this.#choice.demote(key),
+      attempts: options.write ? 1 : READ_ATTEMPTS,
+      deadline: options.deadline ?? Date.now() + 2 * this.requestTimeoutMs,
     })
-    const now = Date.now()
-    for (const [key, until] of this.#slow) if (until <= now) this.#slow.delete(key)
-    const slow = (b: Broker) => this.#slow.has(`${b.host}:${b.port}`)
-    const ordered = [...unique.filter((b) => !slow(b)), ...unique.filter(slow)]
-    const connection = await this.admin.connections.getFirstAvailable(ordered)
-    const used = ordered.find((b) => this.admin.connections.getEstablishedConnection(b) === connection)
-    this.#lastAny = used ? `${used.host}:${used.port}` : null
-    return connection
+  }
+
+  /** The brokers (host:port) in the order onAny tries them now. */
+  brokerOrder(avoid: ReadonlySet<string> = new Set()): Broker[] {
+    const known = [...this.brokers.values()].map((b) => ({ host: b.host, port: b.port }))
+    return this.#choice.order([...this.bootstrapServers.map(toBroker), ...known], avoid)
+  }
+
+  async #pick(avoid: ReadonlySet<string>): Promise<{ key: string; connection: Connection }> {
+    const ordered = this.brokerOrder(avoid)
+    const errors: unknown[] = []
+    for (const broker of ordered) {
+      try {
+        return { key: brokerKey(broker), connection: await this.admin.connections.get(broker) }
+      } catch (error) {
+        errors.push(error)
+        this.#choice.demote(brokerKey(broker))
+      }
+    }
+    throw new MultipleErrors('Cannot connect to any broker.', errors as Error[])
   }
 
   connectionTo(broker: Broker): Promise<Connection> {

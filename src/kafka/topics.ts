@@ -96,8 +96,9 @@ export async function createTopic(
         configs,
       },
     ]
-    const response = await tolerant(
-      api.async(await session.anyConnection(), request, session.requestTimeoutMs - 1_000, false),
+    const response = await session.onAny(
+      (conn) => tolerant(api.async(conn, request, session.requestTimeoutMs - 1_000, false)),
+      { write: true },
     )
     result = response.topics.find((t) => t.name === options.topic)
   } catch (error) {
@@ -140,12 +141,16 @@ export async function deleteTopics(session: KafkaSession, metadata: MetadataCach
     const api = await session.api<deleteTopicsV6.DeleteTopicsRequest, deleteTopicsV6.DeleteTopicsResponse>(
       'DeleteTopics',
     )
-    const response = await tolerant(
-      api.async(
-        await session.anyConnection(),
-        names.map((name) => ({ name })),
-        session.requestTimeoutMs - 1_000,
-      ),
+    const response = await session.onAny(
+      (conn) =>
+        tolerant(
+          api.async(
+            conn,
+            names.map((name) => ({ name })),
+            session.requestTimeoutMs - 1_000,
+          ),
+        ),
+      { write: true },
     )
     failures = response.responses.filter((r) => r.errorCode !== 0)
   } catch (error) {
@@ -178,13 +183,17 @@ export async function createPartitions(
       createPartitionsV3.CreatePartitionsRequest,
       createPartitionsV3.CreatePartitionsResponse
     >('CreatePartitions')
-    const response = await tolerant(
-      api.async(
-        await session.anyConnection(),
-        [{ name: topic, count: totalCount, assignments: null }],
-        session.requestTimeoutMs - 1_000,
-        false,
-      ),
+    const response = await session.onAny(
+      (conn) =>
+        tolerant(
+          api.async(
+            conn,
+            [{ name: topic, count: totalCount, assignments: null }],
+            session.requestTimeoutMs - 1_000,
+            false,
+          ),
+        ),
+      { write: true },
     )
     failure = response.results.find((r) => r.errorCode !== 0)
   } catch (error) {
