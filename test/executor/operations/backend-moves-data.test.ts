@@ -2,7 +2,10 @@
 // rebalance onto the new broker to the backend unless brokers must be healed, scaleIn leaves the drain to the
 // backend's removeBrokers after the same refusals. The fake backend plays such a backend when movesData is set,
 // moving replicas in the fake cluster without any reassignment call, so a built-in move shows in cluster.calls.
+// Which real backends move data: the registry's factories.
+import { KubeConfig } from '@kubernetes/client-node'
 import { describe, expect, it } from 'vitest'
+import { BROKER_BACKENDS } from '../../../src/executor/brokers/registry.ts'
 import { type BrokerOpsContext, scaleIn, scaleOut } from '../../../src/executor/operations/index.ts'
 import type { JournalEntryInput } from '../../../src/journal/journal.ts'
 import { FakeCluster } from '../reassignment/fake-cluster.ts'
@@ -39,6 +42,25 @@ const six = () => ({
     [2, 3],
     [3, 1],
   ],
+})
+
+describe('movesData of the real backends', () => {
+  // Never contacted: building a backend makes no request.
+  const kubeConfig = new KubeConfig()
+  kubeConfig.loadFromOptions({
+    clusters: [{ name: 'c', server: 'https://127.0.0.1:1' }],
+    users: [{ name: 'u', token: 't' }],
+    contexts: [{ name: 'c', cluster: 'c', user: 'u' }],
+    currentContext: 'c',
+  })
+  it.each([
+    ['cruise-control', { url: 'http://127.0.0.1:9090' }, true],
+    ['koperator', { cluster: 'kafka' }, true],
+    ['strimzi', { nodePool: 'brokers' }, true],
+    ['local', { dir: '/tmp/nowhere' }, false],
+  ] as const)('%s: %o → movesData %s', (kind, options, moves) => {
+    expect(BROKER_BACKENDS[kind].create(options, { kubeConfig }).movesData).toBe(moves)
+  })
 })
 
 describe('scaleOut on a backend that moves data', () => {
