@@ -17,8 +17,15 @@ import { resolveConnection } from './options.ts'
 import type { BrokerNode, ConnectionOptions } from './port.ts'
 import { RequestCounter } from './request-counter.ts'
 
-/** Attempts of an idempotent any-broker read: the first broker, then up to two others. */
+/**
+ * Attempts of an idempotent any-broker read: the first broker, then up to two others. This covers a frozen
+ * broker, not a frozen active controller: then every broker forwarding a request to the controller
+ * (ListPartitionReassignments and the writes) hangs until its controller channel times out (~30 s measured on
+ * the local stack), whichever broker is asked; callers must wait that out.
+ */
 const READ_ATTEMPTS = 3
+/** A new read attempt starts until this many request timeouts after the call began (so the third still does). */
+const READ_BUDGET_TIMEOUTS = 2.5
 
 export interface ApiRange {
   minVersion: number
@@ -107,7 +114,8 @@ export class KafkaSession {
    * Sends one request to any reachable broker: bootstrap servers first, then brokers learnt from metadata; a
    * broker whose any-broker request timed out lately comes last (any-broker.ts). The broker this request went
    * to is the one demoted on a timeout or connection error. Reads are retried on another broker while
-   * `deadline` allows (default: twice the request timeout from now); `write: true` sends once.
+   * `deadline` allows (default: READ_BUDGET_TIMEOUTS request timeouts from now, so at worst three timeouts in
+   * all); `write: true` sends once: a timed-out write may have been applied.
    */
   onAny<R>(
     send: (connection: Connection) => Promise<R>,
@@ -118,7 +126,7 @@ export class KafkaSession {
       send,
       demote: (key) => this.#choice.demote(key),
       attempts: options.write ? 1 : READ_ATTEMPTS,
-      deadline: options.deadline ?? Date.now() + 2 * this.requestTimeoutMs,
+      deadline: options.deadline ?? Date.now() + READ_BUDGET_TIMEOUTS * this.requestTimeoutMs,
     })
   }
 
