@@ -35,7 +35,8 @@ import {
   standalone,
   watchElector,
 } from './leadership.ts'
-import { recoveryClusters, startRecovery } from './recovery.ts'
+import { recoveryClusters } from './recovery.ts'
+import { afterRecovery, RecoveryRunner, type RecoveryRunnerOptions } from './recovery-runner.ts'
 import { ScalerController } from './scaler-controller.ts'
 import { restoreState } from './scaler-state.ts'
 import { Scheduler } from './scheduler.ts'
@@ -59,6 +60,8 @@ export interface DaemonDeps {
   /** Builds the broker backend of a `clusters:` entry (tests); default: the broker backend registry. */
   createBrokerBackend?: OpenClusterOpsDeps['createBackend']
   kubeConfig?: KubeConfig
+  /** The restart recovery (tests: a fake); default src/daemon/recovery.ts. */
+  startRecovery?: RecoveryRunnerOptions['start']
   /** A leader elector (tests); by default a Lease elector when any scaler has a kubernetes target. */
   elector?: Elector
   env?: NodeJS.ProcessEnv
@@ -199,6 +202,14 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
       })
       clusterOps.set(name, ops)
     }
+    // Restart recovery of those clusters: standalone at start(), else whenever this replica leads.
+    const recovery = new RecoveryRunner({
+      clusters: recoveryClusters(config),
+      deps: { journal, clock, log, openAdminPort: open },
+      ...(elector ? { elector } : {}),
+      ...(deps.startRecovery ? { start: deps.startRecovery } : {}),
+    })
+    cleanup.push(() => recovery.stop())
     const brokerCounts = new BrokerCounts(clusterOps)
     cleanup.push(() => brokerCounts.stop())
     const alerts = config.alerts
@@ -207,13 +218,17 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
           host: server.host,
           env,
           now: () => clock.now(),
-          brokerActions: createBrokerActions({
-            clusters: clusterOps,
-            journal,
-            minBrokers: config.alerts.minBrokers,
-            dryRun: deps.dryRun ?? false,
-            onFinished: (cluster) => void brokerCounts.refresh(cluster),
-          }),
+          brokerActions: afterRecovery(
+            createBrokerActions({
+              clusters: clusterOps,
+              journal,
+              minBrokers: config.alerts.minBrokers,
+              dryRun: deps.dryRun ?? false,
+              onFinished: (cluster) => void brokerCounts.refresh(cluster),
+            }),
+            recovery,
+            clock,
+          ),
           brokerCount: brokerCounts.get,
           dryRun: deps.dryRun ?? false,
         })
@@ -324,9 +339,7 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
           electing = elector
             .run(election.signal)
             .catch((err) => log(`leader election stopped: ${describeCause(err)}`))
-        cleanup.push(
-          startRecovery(recoveryClusters(config), { journal, clock, log, openAdminPort: open }).stop,
-        )
+        recovery.start()
         brokerCounts.start(BROKER_COUNT_MS)
         for (const watch of watches) watch.start()
         for (const loop of loops) {

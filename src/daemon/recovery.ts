@@ -52,6 +52,8 @@ export interface ClusterRecovery {
 export interface RecoveryHandle {
   /** Resolves when every cluster's recovery has ended; never rejects. */
   readonly done: Promise<ClusterRecovery[]>
+  /** Each cluster's own end, by cluster name (the broker actions of a cluster wait for its recovery). */
+  readonly clusters: ReadonlyMap<string, Promise<ClusterRecovery>>
   /** Aborts: a recovery still running reverts its moves and clears its throttles (bounded wait). */
   stop(): Promise<void>
 }
@@ -73,9 +75,11 @@ export function recoveryClusters(config: unknown): RecoveryCluster[] {
 
 export function startRecovery(clusters: RecoveryCluster[], deps: RecoveryDeps): RecoveryHandle {
   const abort = new AbortController()
-  const done = Promise.all(clusters.map((c) => recoverCluster(c, deps, abort.signal)))
+  const each = new Map(clusters.map((c) => [c.name, recoverCluster(c, deps, abort.signal)]))
+  const done = Promise.all(each.values())
   return {
     done,
+    clusters: each,
     async stop() {
       abort.abort(new Error('autopilot is stopping'))
       // The bound's timer is cancelled once recovery ended: a pending timer would hold the process open.

@@ -1,12 +1,12 @@
 // The daemon wires the broker actions to the `clusters:` section: an alert for a cluster that is not
 // configured fails clearly, and the broker count read from the cluster's metadata feeds maxBrokers.
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createDaemon } from '../../src/daemon/daemon.ts'
+import { createDaemon, type DaemonDeps } from '../../src/daemon/daemon.ts'
 import { SqliteJournal } from '../../src/journal/sqlite-journal.ts'
 import { firingWebhook } from '../alerts/fixtures.ts'
 import { FakeAdminPort } from '../monitor/fake-admin-port.ts'
 import { FakeClock } from './fake-clock.ts'
-import { config, FakeTarget } from './fakes.ts'
+import { config, FakeElector, FakeTarget, fakeRecovery } from './fakes.ts'
 
 const T0 = Date.parse('2026-11-23T03:41:00Z')
 const stops: Array<() => Promise<unknown> | unknown> = []
@@ -35,7 +35,7 @@ class DegradedPort extends FakeAdminPort {
   }
 }
 
-async function daemonWith(top: string, degraded = false) {
+async function daemonWith(top: string, degraded = false, extra: Partial<DaemonDeps> = {}) {
   const clock = new FakeClock(T0)
   const journal = new SqliteJournal({ path: ':memory:', now: () => clock.now() })
   stops.push(() => journal.close())
@@ -50,6 +50,7 @@ async function daemonWith(top: string, degraded = false) {
       return port
     },
     createTarget: () => new FakeTarget('orders', 1),
+    ...extra,
   })
   stops.push(() => daemon.stop())
   return { daemon, journal, ports }
@@ -93,5 +94,44 @@ describe('daemon broker actions', () => {
       expect(planned?.message).toMatch(/would run upScale on upScale local/)
     })
     await daemon.stop()
+  })
+
+  it("an upScale arriving while the cluster's restart recovery runs waits for it, then runs", async () => {
+    const recovery = fakeRecovery()
+    const { daemon, journal } = await daemonWith(`alerts: { mode: auto }\n${CLUSTER('local')}`, false, {
+      startRecovery: recovery.start,
+    })
+    daemon.start()
+    await daemon.app.inject({ method: 'POST', url: '/alerts', payload: firingWebhook() })
+    const messages = () => journal.list({ limit: 50 }).map((e) => e.message)
+    await vi.waitFor(() =>
+      expect(messages().some((m) => /waiting for the restart recovery of cluster local/.test(m))).toBe(true),
+    )
+    // nothing of the operation ran: no step after the wait, no outcome
+    await new Promise((r) => setTimeout(r, 50))
+    const before = journal.list({ limit: 50 })
+    expect(before.some((e) => e.outcome === 'failed' || e.outcome === 'applied')).toBe(false)
+    recovery.runs[0]!.end('local')
+    await vi.waitFor(() =>
+      expect(messages().some((m) => /waited \d+ s for the restart recovery of cluster local/.test(m))).toBe(
+        true,
+      ),
+    )
+    // then the operation itself ran (this fake cluster has no stack, so it ends failed, but it was tried)
+    await vi.waitFor(() => expect(journal.list({ limit: 50 }).some((e) => e.outcome === 'failed')).toBe(true))
+  })
+  it('with leader election, the restart recovery runs only while this replica leads', async () => {
+    const recovery = fakeRecovery()
+    const elector = new FakeElector()
+    const { daemon } = await daemonWith(CLUSTER('local'), false, { startRecovery: recovery.start, elector })
+    daemon.start()
+    await new Promise((r) => setImmediate(r))
+    expect(recovery.runs).toHaveLength(0)
+    elector.set(true)
+    await vi.waitFor(() => expect(recovery.runs).toHaveLength(1))
+    elector.set(false, 'pod-b')
+    await vi.waitFor(() => expect(recovery.runs[0]!.stopped).toBe(true))
+    await daemon.stop()
+    expect(recovery.runs).toHaveLength(1)
   })
 })

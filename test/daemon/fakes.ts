@@ -1,9 +1,11 @@
 // Plain-data fakes for the daemon's unit tests: a scale target that records calls and can be held, failed
-// or made unreadable; an elector whose role the test sets; and a config builder over the real parser.
+// or made unreadable; an elector whose role the test sets; a restart recovery the test ends; and a config
+// builder over the real parser.
 import { EventEmitter } from 'node:events'
 import { parseConfig } from '../../src/config/load.ts'
 import type { AutopilotConfig } from '../../src/config/schema.ts'
 import type { Elector } from '../../src/daemon/leadership.ts'
+import type { ClusterRecovery, RecoveryCluster } from '../../src/daemon/recovery.ts'
 import { AutopilotError } from '../../src/errors.ts'
 import type { ScaleOptions, ScaleResult, ScaleTarget, TargetState } from '../../src/executor/target.ts'
 
@@ -114,4 +116,40 @@ ${top}`
 
 export function kafkaDown(): AutopilotError {
   return new AutopilotError('AP_ERR_KAFKA_UNREACHABLE', 'brokers unreachable')
+}
+
+interface FakeRun {
+  /** Ends one cluster's recovery. */
+  end(cluster: string): void
+  stopped: boolean
+}
+
+/** A recovery per start() call, each cluster ended by the test (or by stop()). */
+export function fakeRecovery() {
+  const runs: FakeRun[] = []
+  const start = (clusters: RecoveryCluster[]) => {
+    const enders = new Map<string, () => void>()
+    const each = new Map<string, Promise<ClusterRecovery>>()
+    for (const c of clusters) {
+      each.set(
+        c.name,
+        new Promise((resolve) =>
+          enders.set(c.name, () => resolve({ cluster: c.name, status: 'nothing', result: null })),
+        ),
+      )
+    }
+    const done = Promise.all(each.values())
+    const run: FakeRun = { end: (name) => enders.get(name)?.(), stopped: false }
+    runs.push(run)
+    return {
+      done,
+      clusters: each,
+      async stop() {
+        run.stopped = true
+        for (const end of enders.values()) end()
+        await done
+      },
+    }
+  }
+  return { start, runs }
 }
