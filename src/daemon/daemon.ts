@@ -95,11 +95,17 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
   const log = deps.log ?? (() => {})
   const settings = daemonSettings(config)
   const server = { ...settings.server, ...deps.server }
-  if (config.scalers.length === 0) {
-    throw new AutopilotError('AP_ERR_CONFIG', 'the configuration defines no scalers', {
-      field: 'scalers',
-      hint: 'add at least one scaler; `autopilot validate -c FILE` checks the file',
-    })
+  // Scalers autoscale; clusters and alerts self-heal. A config with only the latter is a self-healing deployment.
+  const clusterCount = Object.keys(config.clusters ?? {}).length
+  if (config.scalers.length === 0 && clusterCount === 0 && !config.alerts) {
+    throw new AutopilotError(
+      'AP_ERR_CONFIG',
+      'the configuration gives autopilot run nothing to do: no scalers, no clusters and no alerts',
+      {
+        field: 'scalers',
+        hint: 'add a scaler to autoscale, or `clusters:` and `alerts:` to self-heal; `autopilot validate -c FILE` checks the file',
+      },
+    )
   }
   const plans = planClusters(config.scalers, env)
 
@@ -262,7 +268,8 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
       }
     }
     const scalers = () => controllers.map((c) => c.status())
-    const minInterval = Math.min(...plans.map((p) => p.intervalMs))
+    // Without scalers there is no lag to serve: the staleness bound then only needs to be finite.
+    const minInterval = plans.length > 0 ? Math.min(...plans.map((p) => p.intervalMs)) : 60_000
     const app = await buildApi({
       registry,
       lag: mergedLagSource(loops.map((l) => l.collector)),

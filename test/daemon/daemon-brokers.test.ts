@@ -1,6 +1,7 @@
 // The daemon wires the broker actions to the `clusters:` section: an alert for a cluster that is not
 // configured fails clearly, and the broker count read from the cluster's metadata feeds maxBrokers.
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { parseConfig } from '../../src/config/load.ts'
 import { createDaemon, type DaemonDeps } from '../../src/daemon/daemon.ts'
 import { SqliteJournal } from '../../src/journal/sqlite-journal.ts'
 import { firingWebhook } from '../alerts/fixtures.ts'
@@ -133,5 +134,31 @@ describe('daemon broker actions', () => {
     await vi.waitFor(() => expect(recovery.runs[0]!.stopped).toBe(true))
     await daemon.stop()
     expect(recovery.runs).toHaveLength(1)
+  })
+  it('a self-healing-only config (clusters and alerts, no scalers) runs: it takes alerts and acts on the cluster', async () => {
+    const clock = new FakeClock(T0)
+    const journal = new SqliteJournal({ path: ':memory:', now: () => clock.now() })
+    stops.push(() => journal.close())
+    const recovery = fakeRecovery()
+    const text = `alerts: { mode: dry-run }\n${CLUSTER('local')}`
+    const daemon = await createDaemon(parseConfig(text, 'test.yaml').config, {
+      clock,
+      journal,
+      env: {},
+      openAdminPort: () => new FakeAdminPort(),
+      startRecovery: recovery.start,
+    })
+    stops.push(() => daemon.stop())
+    expect(daemon.controllers).toEqual([])
+    daemon.start()
+    await vi.waitFor(() => expect(recovery.runs).toHaveLength(1))
+    recovery.runs[0]!.end('local')
+    expect(daemon.readiness()).toMatchObject({ ready: true, clusters: [] })
+    await daemon.app.inject({ method: 'POST', url: '/alerts', payload: firingWebhook() })
+    await vi.waitFor(() => {
+      const planned = journal.list({ limit: 50 }).find((e) => e.reason === 'DryRun')
+      expect(planned?.message).toMatch(/would run upScale/)
+    })
+    expect((await daemon.app.inject({ url: '/api/v1/scalers' })).statusCode).toBe(200)
   })
 })

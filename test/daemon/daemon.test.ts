@@ -426,7 +426,7 @@ describe('daemon HTTP', () => {
 
 describe('createDaemon input errors', () => {
   const rows = [
-    { name: 'no scalers', cfg: () => parseConfig('scalers: []\n').config, field: 'scalers' },
+    { name: 'a config with nothing to do', cfg: () => parseConfig('scalers: []\n').config, field: 'scalers' },
     {
       name: 'a password variable that is not set',
       cfg: () =>

@@ -17,7 +17,6 @@ import type { StackState } from '../../src/stack/types.ts'
 import {
   type DaemonProcess,
   fillTopic,
-  idleScalerYaml,
   startDaemonProcess,
   throttlesLeft,
   underReplicatedCount,
@@ -70,7 +69,7 @@ clusters:
     backend: { type: local, dir: ${JSON.stringify(dir)}, heapMb: 384 }
     reassignment: { throttleBytesPerSec: ${GROW_RATE} }
 alerts: { mode: auto }
-${idleScalerYaml(stack.bootstrapServers)}server: { port: 0 }
+server: { port: 0 }
 journal: { path: ${JSON.stringify(join(dir, 'journal.db'))} }
 `,
   )

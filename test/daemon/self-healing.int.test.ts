@@ -20,7 +20,6 @@ import { freePort } from '../../src/stack/ports.ts'
 import type { StackState } from '../../src/stack/types.ts'
 import {
   type DaemonProcess,
-  idleScalerYaml,
   prometheusAlerts,
   sendToAlertmanager,
   startDaemonProcess,
@@ -74,7 +73,7 @@ clusters:
     bootstrapServers: "${stack.bootstrapServers}"
     backend: { type: local, dir: ${JSON.stringify(dir)}, heapMb: 384 }
 alerts: { mode: auto }
-${idleScalerYaml(stack.bootstrapServers)}server: { host: 127.0.0.1, port: ${apiPort} }
+server: { host: 127.0.0.1, port: ${apiPort} }
 journal: { path: ${JSON.stringify(join(dir, 'journal.db'))} }
 `,
   )

@@ -167,20 +167,3 @@ export async function sendToAlertmanager(
   })
   if (!res.ok) throw new Error(`Alertmanager answered ${res.status}: ${await res.text()}`)
 }
-
-/**
- * `autopilot run` still asks for at least one scaler: an idle one, so a config can hold only clusters and alerts.
- * Its topic does not exist, so it holds at 0 and never starts its process. Drop it when the daemon no longer asks.
- */
-export function idleScalerYaml(bootstrapServers: string): string {
-  const topic = 'autopilot-idle-no-such-topic'
-  return `scalers:
-  - name: idle
-    target: { type: process, command: ${JSON.stringify(process.execPath)}, args: ["-e", "setInterval(() => {}, 1e9)"] }
-    trigger:
-      type: kafka
-      metadata: { bootstrapServers: "${bootstrapServers}", consumerGroup: idle, topic: ${topic}, offsetResetPolicy: latest }
-    minReplicaCount: 0
-    maxReplicaCount: 1
-`
-}

@@ -45,14 +45,23 @@ export async function runDaemon(flags: RunFlags, deps: RunDeps): Promise<void> {
     throw err
   }
   daemon.start()
-  const scalers = daemon.controllers.map((c) => c.name).join(', ')
   deps.log(
-    `autopilot run: ${scalers}; API ${url} (/metrics, /readyz, /api/v1/scalers)${flags.dryRun ? '; DRY RUN' : ''}`,
+    `autopilot run: ${doing(config, daemon.controllers)}; API ${url} (/metrics, /readyz, /api/v1/scalers)${flags.dryRun ? '; DRY RUN' : ''}`,
   )
   const signal = await deps.shutdown()
   deps.log(`${signal}: stopping (again to exit at once)`)
   await daemon.stop()
   deps.log('stopped')
+}
+
+/** The scalers, or for a self-healing-only config the clusters and whether alerts are taken. */
+function doing(config: AutopilotConfig, controllers: ReadonlyArray<{ name: string }>): string {
+  if (controllers.length > 0) return controllers.map((c) => c.name).join(', ')
+  const clusters = Object.keys(config.clusters ?? {})
+  const parts = ['no scalers']
+  if (clusters.length > 0) parts.push(`clusters ${clusters.join(', ')}`)
+  if (config.alerts) parts.push('alerts')
+  return parts.join(', ')
 }
 
 function withJournalFlag(config: AutopilotConfig, file: string | undefined): AutopilotConfig {
@@ -79,7 +88,9 @@ function waitForSignal(): Promise<string> {
 export function registerRun(program: Command, deps: Partial<RunDeps> = {}): void {
   program
     .command('run')
-    .description('run the autoscaler: poll each scaler, decide, act, journal; serve the HTTP API')
+    .description(
+      'run the daemon: poll each scaler, decide, act; take alerts and heal clusters; journal; serve the HTTP API',
+    )
     .option('-c, --config <file>', 'configuration file', 'autopilot.yaml')
     .option('--dry-run', 'decide and journal, but only dry-run the scales')
     .option('--host <address>', 'HTTP address (overrides server.host)')

@@ -24,12 +24,16 @@ const CONFIG = `scalers:
       metadata: { bootstrapServers: 127.0.0.1:9092, consumerGroup: orders, topic: orders, lagThreshold: 10 }
 `
 
-function fakeDaemon(calls: string[], listen: () => Promise<string> = async () => 'http://127.0.0.1:9477') {
+function fakeDaemon(
+  calls: string[],
+  listen: () => Promise<string> = async () => 'http://127.0.0.1:9477',
+  controllers = [{ name: 'orders' }],
+) {
   let got: { config: AutopilotConfig; deps: DaemonDeps } | null = null
   const create = async (config: AutopilotConfig, deps: DaemonDeps = {}) => {
     got = { config, deps }
     return {
-      controllers: [{ name: 'orders' }],
+      controllers,
       listen: async () => {
         calls.push('listen')
         return listen()
@@ -66,6 +70,23 @@ describe('autopilot run', () => {
     expect(lines.slice(1)).toEqual(['SIGTERM: stopping (again to exit at once)', 'stopped'])
   })
 
+  it('runs a self-healing-only config (clusters and alerts, no scalers), saying so', async () => {
+    const healing = `clusters:\n  main: { bootstrapServers: "127.0.0.1:19092", backend: { type: local, dir: .stack/x } }\nalerts: { mode: auto }\n`
+    writeFileSync(join(dir, 'autopilot.yaml'), healing)
+    const calls: string[] = []
+    const lines: string[] = []
+    const fake = fakeDaemon(calls, undefined, [])
+    await runDaemon(
+      { config: join(dir, 'autopilot.yaml') },
+      { log: (l) => lines.push(l), shutdown: async () => 'SIGTERM', create: fake.create },
+    )
+    expect(fake.got().config.scalers).toEqual([])
+    expect(lines[0]).toMatch(
+      /^autopilot run: no scalers, clusters main, alerts; API http:\/\/127\.0\.0\.1:9477 /,
+    )
+    expect(calls).toEqual(['listen', 'start', 'stop'])
+  })
+
   it('stops what it built when the address is taken', async () => {
     writeFileSync(join(dir, 'autopilot.yaml'), CONFIG)
     const calls: string[] = []
@@ -85,10 +106,10 @@ describe('autopilot run', () => {
   const failures = [
     { name: 'a missing config file', file: null, code: 3, stderr: /cannot read config file/ },
     {
-      name: 'a config without scalers',
+      name: 'a config with nothing to do',
       file: 'scalers: []\n',
       code: 3,
-      stderr: /defines no scalers \(field: scalers\)/,
+      stderr: /nothing to do: no scalers, no clusters and no alerts \(field: scalers\)/,
     },
     { name: 'an invalid config', file: 'scalers:\n  - name: x\n', code: 3, stderr: /autopilot\.yaml:2:/ },
   ]
