@@ -7,7 +7,13 @@ import { AutopilotError, describeCause } from '../../errors.ts'
 import type { ClusterMetadata } from '../../kafka/port.ts'
 import type { BrokerOpsContext, OperationResult } from './types.ts'
 
-export const DEFAULT_WAITS = { brokerJoinMs: 180_000, fenceMs: 30_000, verifyMs: 120_000, pollMs: 1_000 }
+export const DEFAULT_WAITS = {
+  brokerJoinMs: 180_000,
+  fenceMs: 30_000,
+  verifyMs: 120_000,
+  pollMs: 1_000,
+  kafkaRetryMs: 60_000,
+}
 
 export type Waits = typeof DEFAULT_WAITS
 

@@ -8,6 +8,7 @@ import type { ExecutionResult } from '../reassignment/index.ts'
 import { executePlan, toJournalEntry } from '../reassignment/index.ts'
 import { type Step, waitForMetadata, waitsOf } from './common.ts'
 import { underReplicated } from './health.ts'
+import { retryRead } from './retry.ts'
 import type { BrokerOpsContext } from './types.ts'
 
 export interface MoveOutcome {
@@ -24,28 +25,32 @@ export async function movePartitions(
   step: Step,
 ): Promise<MoveOutcome> {
   const r = ctx.reassignment ?? {}
-  const execution = await executePlan(ctx.admin, plan, {
-    ...(r.throttleBytesPerSec !== undefined ? { throttleBytesPerSec: r.throttleBytesPerSec } : {}),
-    ...(r.maxMovesPerBroker !== undefined ? { maxMovesPerBroker: r.maxMovesPerBroker } : {}),
-    ...(r.maxMoves !== undefined ? { maxMoves: r.maxMoves } : {}),
-    ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}),
-    ...(r.pollIntervalMs !== undefined ? { pollIntervalMs: r.pollIntervalMs } : {}),
-    ...(ctx.signal ? { signal: ctx.signal } : {}),
-    journal: (event) => {
-      try {
-        ctx.journal?.(toJournalEntry(event))
-      } catch {
-        // never stop a data movement half-way for the journal
-      }
-      if (event.kind === 'progress' || event.kind === 'started' || event.kind === 'failed') {
+  // executePlan only reads (metadata, ongoing reassignments, throttles) before it returns: nothing is written
+  // when it throws, so a retryable failure (a stalled controller) is safe to retry.
+  const start = () =>
+    executePlan(ctx.admin, plan, {
+      ...(r.throttleBytesPerSec !== undefined ? { throttleBytesPerSec: r.throttleBytesPerSec } : {}),
+      ...(r.maxMovesPerBroker !== undefined ? { maxMovesPerBroker: r.maxMovesPerBroker } : {}),
+      ...(r.maxMoves !== undefined ? { maxMoves: r.maxMoves } : {}),
+      ...(r.timeoutMs !== undefined ? { timeoutMs: r.timeoutMs } : {}),
+      ...(r.pollIntervalMs !== undefined ? { pollIntervalMs: r.pollIntervalMs } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+      journal: (event) => {
         try {
-          ctx.progress?.(event.message)
+          ctx.journal?.(toJournalEntry(event))
         } catch {
-          // same
+          // never stop a data movement half-way for the journal
         }
-      }
-    },
-  })
+        if (event.kind === 'progress' || event.kind === 'started' || event.kind === 'failed') {
+          try {
+            ctx.progress?.(event.message)
+          } catch {
+            // same
+          }
+        }
+      },
+    })
+  const execution = await retryRead(ctx, step, 'start of the reassignment', start)
   const done = await execution.done
   if (done.state !== 'completed') {
     const why = done.error ? `${done.error.step}: ${done.error.message}` : `cancelled (${done.cancelReason})`

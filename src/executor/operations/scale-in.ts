@@ -9,8 +9,18 @@ import { planRemoveBrokers, type RebalanceReport } from '../../analyzer/rebalanc
 import { AutopilotError, describeCause } from '../../errors.ts'
 import type { ClusterMetadata } from '../../kafka/port.ts'
 import { readMinInsyncReplicas } from '../min-insync.ts'
-import { plannerInput, plural, result, stepper, waitForMetadata, waitsOf, withSizes } from './common.ts'
+import {
+  plannerInput,
+  plural,
+  result,
+  type Step,
+  stepper,
+  waitForMetadata,
+  waitsOf,
+  withSizes,
+} from './common.ts'
 import { movePartitions, verifyReplicated } from './move.ts'
+import { retryRead } from './retry.ts'
 import { drainThroughBackend } from './scale-in-backend.ts'
 import { chooseBrokerToRemove, holding, scaleInRefusal } from './scale-in-checks.ts'
 import type { BrokerOpsContext, OperationResult, ScaleInOptions } from './types.ts'
@@ -33,9 +43,9 @@ export async function scaleIn(ctx: BrokerOpsContext, options: ScaleInOptions): P
     })
   }
   const protectedIds = controllersOf(status.details)
-  const metadata = await ctx.admin.metadata()
+  const metadata = await retryRead(ctx, step, 'metadata', () => ctx.admin.metadata())
   const ids = options.brokerIds ?? pick(metadata, protectedIds)
-  const minIsr = await minInsyncReplicas(ctx, metadata)
+  const minIsr = await minInsyncReplicas(ctx, step, metadata)
   const refusal = scaleInRefusal(ids, {
     metadata,
     protectedIds,
@@ -161,10 +171,11 @@ export function controllersOf(details: Record<string, unknown> | undefined): num
 
 async function minInsyncReplicas(
   ctx: BrokerOpsContext,
+  step: Step,
   metadata: ClusterMetadata,
 ): Promise<Record<string, number>> {
-  return readMinInsyncReplicas(
-    ctx.admin,
-    metadata.topics.map((t) => t.name),
-  ).catch(() => ({}))
+  const topics = metadata.topics.map((t) => t.name)
+  return retryRead(ctx, step, 'min.insync.replicas', () => readMinInsyncReplicas(ctx.admin, topics)).catch(
+    () => ({}),
+  )
 }

@@ -13,6 +13,7 @@ import type { BrokerResult } from '../brokers/backend.ts'
 import { plannerInput, plural, result, stepper, waitForMetadata, waitsOf, withSizes } from './common.ts'
 import { brokerHealth, underReplicated } from './health.ts'
 import { movePartitions, verifyReplicated } from './move.ts'
+import { retryRead } from './retry.ts'
 import type { BrokerOpsContext, OperationResult, ScaleOutOptions } from './types.ts'
 
 export async function scaleOut(ctx: BrokerOpsContext, options: ScaleOutOptions): Promise<OperationResult> {
@@ -28,7 +29,7 @@ export async function scaleOut(ctx: BrokerOpsContext, options: ScaleOutOptions):
   }
   const step = stepper(ctx, 'scaleOut')
   const dryRun = options.dryRun
-  const before = await ctx.admin.metadata()
+  const before = await retryRead(ctx, step, 'metadata', () => ctx.admin.metadata())
   const health = brokerHealth(before)
   step(
     'ScaleOutPlanned',
@@ -246,7 +247,7 @@ async function waitForFencing(
     step('NotFenced', `broker ${stalled.join(', ')} still registered; healing around it anyway`, {
       kind: 'event',
     })
-    return ctx.admin.metadata()
+    return retryRead(ctx, step, 'metadata', () => ctx.admin.metadata())
   }
 }
 

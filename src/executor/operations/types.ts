@@ -29,6 +29,11 @@ export interface OperationWaits {
   verifyMs?: number
   /** Metadata polling interval of these waits (default 1000 ms). */
   pollMs?: number
+  /**
+   * How long a retryable Kafka read (and the start of a reassignment) is retried, ms (default 60 s): a frozen
+   * active controller stalls forwarded requests for controller.socket.timeout.ms. 0 tries once.
+   */
+  kafkaRetryMs?: number
 }
 
 export interface BrokerOpsContext {
