@@ -36,6 +36,9 @@ const TUNING: Record<string, string> = {
   'group.initial.rebalance.delay.ms': '0',
   'auto.create.topics.enable': 'false',
   'auto.leader.rebalance.enable': 'true',
+  // Request timeout of each broker's channel to the active controller (forwarded admin requests, heartbeats):
+  // a frozen active controller stalls them this long before the broker moves to the new one (default 30 s).
+  'controller.socket.timeout.ms': '10000',
 }
 
 export function renderServerProperties(node: NodeConfigInput): string {

@@ -63,6 +63,21 @@ describe('server.properties', () => {
     expect(props['broker.rack']).toBe('r2')
   })
 
+  it('gives up on a frozen active controller after 10 s instead of 30 s', () => {
+    const props = parse(
+      renderServerProperties({
+        id: 4,
+        combined: false,
+        host: '127.0.0.1',
+        port: 49092,
+        controllerPort: null,
+        voters,
+        dataDirs: ['/d/a'],
+      }),
+    )
+    expect(props['controller.socket.timeout.ms']).toBe('10000')
+  })
+
   it('never writes a comment after a value', () => {
     const text = renderServerProperties({
       id: 1,
