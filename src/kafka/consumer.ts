@@ -60,6 +60,7 @@ export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerP
   let handlerError: unknown = null
   let closing: Promise<void> | null = null
   let started = false
+  let failed = false
   /** Next offset to commit per partition, for records the handler finished. */
   const handled = new Map<string, CommitOptionsPartition>()
   const ownership = new Ownership((gone) => {
@@ -100,6 +101,15 @@ export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerP
           ...(options.groupProtocol === 'consumer' ? { groupProtocol: GroupProtocols.CONSUMER } : {}),
         })
         consumer = c
+        // The library emits 'error' when it gives up (e.g. rejoining the group on a closed connection); with no
+        // listener that would crash the process. The consumer is dead then: stop reading and tell the caller.
+        c.on('error', (error: unknown) => {
+          if (closing !== null || failed) return
+          failed = true
+          handlerError ??= error
+          void stream?.close().catch(() => {})
+          options.onFailure?.(fail(error, 'Consumer'))
+        })
         try {
           return await c.consume({
             topics: options.topics,

@@ -3,6 +3,7 @@
 //
 // Offsets are plain numbers: they are exact up to 2^53 (9e15 records in one partition), which no real log
 // reaches, and plain numbers keep every snapshot JSON-serialisable and the analyzer free of bigint.
+import type { AutopilotError } from '../errors.ts'
 
 export interface BrokerNode {
   id: number
@@ -313,4 +314,9 @@ export interface ConsumerPortOptions extends ConnectionOptions {
   joinTimeoutMs?: number
   /** Read only committed transactional records (default true). */
   readCommitted?: boolean
+  /**
+   * Called once if the consumer dies after start() (the client emitted an error, e.g. it gave up rejoining the
+   * group on a closed connection). It reads nothing more; the caller should close it and start a new one.
+   */
+  onFailure?: (error: AutopilotError) => void
 }

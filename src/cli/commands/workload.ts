@@ -97,7 +97,16 @@ export function registerWorkload(program: Command): void {
         fromBeginning?: boolean
       }) => {
         const { startWorker } = await import('../../workload/worker.ts')
+        let failure: unknown = null
+        let onFailed: () => void = () => {}
+        const failed = new Promise<void>((resolve) => {
+          onFailed = resolve
+        })
         const consumer = (await kafka()).createConsumerPort({
+          onFailure: (error) => {
+            failure = error
+            onFailed()
+          },
           bootstrapServers: servers(opts.bootstrapServer),
           clientId: `autopilot-worker-${process.env.AUTOPILOT_REPLICA_INDEX ?? process.pid}`,
           groupId: opts.group,
@@ -111,12 +120,17 @@ export function registerWorkload(program: Command): void {
           ...(opts.keysFile ? { keysFile: opts.keysFile } : {}),
         })
         process.stdout.write('worker ready\n')
-        await new Promise<void>((resolve) =>
-          signal.addEventListener('abort', () => resolve(), { once: true }),
-        )
+        await Promise.race([
+          failed,
+          new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true })),
+        ])
         dispose()
-        await worker.stop()
+        await worker.stop().catch((error: unknown) => {
+          failure ??= error
+        })
         process.stdout.write(`worker stopped after ${worker.handled()} records\n`)
+        // A dead consumer exits non-zero, so whoever runs the worker (the process target) starts a new one.
+        if (failure) throw failure
       },
     )
 }
