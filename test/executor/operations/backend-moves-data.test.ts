@@ -6,33 +6,11 @@
 import { KubeConfig } from '@kubernetes/client-node'
 import { describe, expect, it } from 'vitest'
 import { BROKER_BACKENDS } from '../../../src/executor/brokers/registry.ts'
-import { type BrokerOpsContext, scaleIn, scaleOut } from '../../../src/executor/operations/index.ts'
-import type { JournalEntryInput } from '../../../src/journal/journal.ts'
-import { FakeCluster } from '../reassignment/fake-cluster.ts'
-import { FakeBackend } from './fake-backend.ts'
+import { scaleIn, scaleOut } from '../../../src/executor/operations/index.ts'
+import { setup as bench, holding, urp } from './setup.ts'
 
-function setup(topics: Record<string, number[][]>, brokers: number[]) {
-  const cluster = new FakeCluster(topics)
-  cluster.brokers = brokers
-  const backend = new FakeBackend(cluster)
-  backend.movesData = true
-  const journal: JournalEntryInput[] = []
-  const ctx: BrokerOpsContext = {
-    cluster: 'test',
-    admin: cluster.port,
-    backend,
-    reassignment: { pollIntervalMs: 10 },
-    waits: { pollMs: 5, brokerJoinMs: 1_000, fenceMs: 200, verifyMs: 1_000 },
-    journal: (e) => journal.push(e),
-  }
-  const reassigned = () => cluster.calls.some((c) => c.method === 'alterPartitionReassignments')
-  return { cluster, backend, journal, ctx, reassigned, reasons: () => journal.map((e) => e.reason) }
-}
-
-const holding = (cluster: FakeCluster, id: number) =>
-  [...cluster.topics.values()].flat().filter((p) => p.replicas.includes(id)).length
-const urp = (cluster: FakeCluster) =>
-  [...cluster.topics.values()].flat().filter((p) => p.isr.length < p.replicas.length).length
+const setup = (topics: Record<string, number[][]>, brokers: number[]) =>
+  bench(topics, brokers, { movesData: true })
 const six = () => ({
   t: [
     [1, 2],

@@ -5,35 +5,12 @@ import { describe, expect, it } from 'vitest'
 import { AutopilotError } from '../../../src/errors.ts'
 import {
   addDiskToBroker,
-  type BrokerOpsContext,
   resizeBrokerDisk,
   scaleIn,
   scaleOut,
 } from '../../../src/executor/operations/index.ts'
-import type { JournalEntryInput } from '../../../src/journal/journal.ts'
-import { FakeCluster, kafkaDown } from '../reassignment/fake-cluster.ts'
-import { FakeBackend } from './fake-backend.ts'
-
-function setup(topics: Record<string, number[][]>, brokers: number[]) {
-  const cluster = new FakeCluster(topics)
-  cluster.brokers = brokers
-  const backend = new FakeBackend(cluster)
-  const journal: JournalEntryInput[] = []
-  const ctx: BrokerOpsContext = {
-    cluster: 'test',
-    admin: cluster.port,
-    backend,
-    reassignment: { pollIntervalMs: 10 },
-    waits: { pollMs: 5, brokerJoinMs: 1_000, fenceMs: 200, verifyMs: 1_000 },
-    journal: (e) => journal.push(e),
-  }
-  return { cluster, backend, journal, ctx, reasons: () => journal.map((e) => e.reason) }
-}
-
-const holding = (cluster: FakeCluster, id: number) =>
-  [...cluster.topics.values()].flat().filter((p) => p.replicas.includes(id)).length
-const urp = (cluster: FakeCluster) =>
-  [...cluster.topics.values()].flat().filter((p) => p.isr.length < p.replicas.length).length
+import { kafkaDown } from '../reassignment/fake-cluster.ts'
+import { holding, setup, urp } from './setup.ts'
 
 describe('scaleOut', () => {
   it('heals: replicas of a fenced broker move onto the new one until nothing is under-replicated', async () => {
