@@ -1,6 +1,6 @@
 // `autopilot load` and `autopilot worker`: the load generator and the sample worker, as commands so that
 // a process pool (or a person) can run them. Both stop cleanly on SIGTERM/SIGINT.
-import type { Command } from 'commander'
+import { type Command, Option } from 'commander'
 import { parseBootstrapServers } from '../../kafka/options.ts'
 import { parseProfile } from '../../workload/profile.ts'
 import { intOption } from '../lag-options.ts'
@@ -87,6 +87,15 @@ export function registerWorkload(program: Command): void {
     .option('--work-ms <ms>', 'time spent per record', intOption('--work-ms', 0, 60_000), 1)
     .option('--keys-file <file>', 'append each handled key to this file (for loss checks)')
     .option('--from-beginning', 'start from the earliest offset when the group has no commit')
+    .addOption(
+      new Option(
+        '--group-protocol <protocol>',
+        'consumer group protocol: classic (eager rebalances, every member pauses) or consumer (KIP-848, Kafka 4+: ' +
+          'only moved partitions pause)',
+      )
+        .choices(['classic', 'consumer'])
+        .default('classic'),
+    )
     .action(
       async (opts: {
         bootstrapServer: string
@@ -95,6 +104,7 @@ export function registerWorkload(program: Command): void {
         workMs: number
         keysFile?: string
         fromBeginning?: boolean
+        groupProtocol: 'classic' | 'consumer'
       }) => {
         const { startWorker } = await import('../../workload/worker.ts')
         let failure: unknown = null
@@ -112,6 +122,7 @@ export function registerWorkload(program: Command): void {
           groupId: opts.group,
           topics: [opts.topic],
           fromBeginning: Boolean(opts.fromBeginning),
+          groupProtocol: opts.groupProtocol,
         })
         const { signal, dispose } = shutdownSignal()
         const worker = await startWorker({
