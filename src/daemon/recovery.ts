@@ -9,6 +9,7 @@ import { AutopilotError, describeCause } from '../errors.ts'
 import { type RecoverOptions, recover, toJournalEntry } from '../executor/reassignment/index.ts'
 import type { ExecutionResult } from '../executor/reassignment/types.ts'
 import type { Journal } from '../journal/journal.ts'
+import { retryWithBackoff } from '../kafka/backoff.ts'
 import type { AdminPortOptions, KafkaAdminPort } from '../kafka/port.ts'
 import type { DaemonClock } from './clock.ts'
 
@@ -18,6 +19,8 @@ export const RECOVERY_SCALER = 'recovery'
 const DEFAULT_TIMEOUT_MS = 3_600_000
 /** Attempts to reach a cluster before recovery gives up on it (journaled). */
 const ATTEMPTS = 6
+/** Longest pause between two attempts to reach a cluster, ms. */
+const MAX_RETRY_MS = 30_000
 /** How long stop() waits for a recovery to revert and clear its throttles. */
 const STOP_MS = 30_000
 
@@ -112,82 +115,86 @@ async function recoverCluster(
       deps.log?.(`recovery journal: ${describeCause(err)}`)
     }
   }
-  let port: KafkaAdminPort | null = null
-  try {
-    let delay = deps.retryMs ?? 2_000
-    for (let attempt = 1; ; attempt++) {
-      if (signal.aborted) return { cluster: cluster.name, status: 'stopped', result: null }
-      try {
-        port ??= await deps.openAdminPort({ bootstrapServers: cluster.bootstrapServers })
-        const options: RecoverOptions = {
-          mode: deps.mode ?? 'complete',
-          timeoutMs: cluster.timeoutMs ?? deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-          signal,
-          executionId: `recover-${cluster.name}-${clock.now().toString(36)}`,
-          journal: (event) => {
-            try {
-              journal.append({ ...toJournalEntry(event, RECOVERY_SCALER), target: `cluster ${cluster.name}` })
-            } catch (err) {
-              deps.log?.(`recovery journal: ${describeCause(err)}`)
-            }
-          },
-          clock,
-          ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
-          ...(deps.readBackMs !== undefined ? { readBackMs: deps.readBackMs } : {}),
+  let port = null as KafkaAdminPort | null
+  // The attempt a failure belongs to, for the journal.
+  let attempt = 0
+  const once = async (n: number): Promise<ClusterRecovery> => {
+    attempt = n
+    if (signal.aborted) return { cluster: cluster.name, status: 'stopped', result: null }
+    port ??= await deps.openAdminPort({ bootstrapServers: cluster.bootstrapServers })
+    const options: RecoverOptions = {
+      mode: deps.mode ?? 'complete',
+      timeoutMs: cluster.timeoutMs ?? deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      signal,
+      executionId: `recover-${cluster.name}-${clock.now().toString(36)}`,
+      journal: (event) => {
+        try {
+          journal.append({ ...toJournalEntry(event, RECOVERY_SCALER), target: `cluster ${cluster.name}` })
+        } catch (err) {
+          deps.log?.(`recovery journal: ${describeCause(err)}`)
         }
-        const recovery = await recover(port, options)
-        const found = {
-          reassignments: recovery.found.reassignments.map((r) => ({
-            topic: r.topic,
-            partition: r.partition,
-            replicas: r.replicas,
-          })),
-          throttles: {
-            brokers: recovery.found.throttles.brokers.map((b) => b.id),
-            topics: recovery.found.throttles.topics.map((t) => t.name),
-          },
-        }
-        if (recovery.execution === null) {
-          append('RecoveryNothingFound', 'no reassignment in flight and no throttle left', found)
-          return { cluster: cluster.name, status: 'nothing', result: null }
-        }
-        append(
-          'RecoveryStarted',
-          `${found.reassignments.length} reassignments in flight, throttles on ` +
-            `${found.throttles.brokers.length} brokers and ${found.throttles.topics.length} topics: ` +
-            `${options.mode === 'cancel' ? 'reverting' : 'finishing'} them`,
-          { ...found, executionId: recovery.execution.id, mode: options.mode },
-        )
-        deps.log?.(`recovery: cluster ${cluster.name}: in-flight work found, ${options.mode}`)
-        const result = await recovery.execution.done
-        const cleared = result.throttles.cleared || !result.throttles.set
-        append(
-          result.state === 'completed' && cleared ? 'RecoveryCompleted' : 'RecoveryEnded',
-          `${result.state}${result.outcome ? ` (${result.outcome})` : ''}, throttles ${cleared ? 'cleared' : 'NOT cleared'}`,
-          {
-            executionId: result.executionId,
-            state: result.state,
-            outcome: result.outcome,
-            error: result.error,
-            throttles: result.throttles,
-            warnings: result.warnings,
-          },
-          result.state === 'failed' || !cleared ? 'failed' : 'applied',
-        )
-        return { cluster: cluster.name, status: 'recovered', result }
-      } catch (err) {
-        const final = attempt >= ATTEMPTS || (err instanceof AutopilotError && err.code === 'AP_ERR_INPUT')
-        append(
-          final ? 'RecoveryFailed' : 'RecoveryRetry',
-          `${final ? 'gave up' : `attempt ${attempt} failed, retrying in ${delay} ms`}: ${describeCause(err)}`,
-          { attempt },
-          final ? 'failed' : null,
-        )
-        if (final) return { cluster: cluster.name, status: 'unreachable', result: null }
-        await clock.sleep(delay, signal)
-        delay = Math.min(delay * 2, 30_000)
-      }
+      },
+      clock,
+      ...(deps.pollIntervalMs ? { pollIntervalMs: deps.pollIntervalMs } : {}),
+      ...(deps.readBackMs !== undefined ? { readBackMs: deps.readBackMs } : {}),
     }
+    const recovery = await recover(port, options)
+    const found = {
+      reassignments: recovery.found.reassignments.map((r) => ({
+        topic: r.topic,
+        partition: r.partition,
+        replicas: r.replicas,
+      })),
+      throttles: {
+        brokers: recovery.found.throttles.brokers.map((b) => b.id),
+        topics: recovery.found.throttles.topics.map((t) => t.name),
+      },
+    }
+    if (recovery.execution === null) {
+      append('RecoveryNothingFound', 'no reassignment in flight and no throttle left', found)
+      return { cluster: cluster.name, status: 'nothing', result: null }
+    }
+    append(
+      'RecoveryStarted',
+      `${found.reassignments.length} reassignments in flight, throttles on ` +
+        `${found.throttles.brokers.length} brokers and ${found.throttles.topics.length} topics: ` +
+        `${options.mode === 'cancel' ? 'reverting' : 'finishing'} them`,
+      { ...found, executionId: recovery.execution.id, mode: options.mode },
+    )
+    deps.log?.(`recovery: cluster ${cluster.name}: in-flight work found, ${options.mode}`)
+    const result = await recovery.execution.done
+    const cleared = result.throttles.cleared || !result.throttles.set
+    append(
+      result.state === 'completed' && cleared ? 'RecoveryCompleted' : 'RecoveryEnded',
+      `${result.state}${result.outcome ? ` (${result.outcome})` : ''}, throttles ${cleared ? 'cleared' : 'NOT cleared'}`,
+      {
+        executionId: result.executionId,
+        state: result.state,
+        outcome: result.outcome,
+        error: result.error,
+        throttles: result.throttles,
+        warnings: result.warnings,
+      },
+      result.state === 'failed' || !cleared ? 'failed' : 'applied',
+    )
+    return { cluster: cluster.name, status: 'recovered', result }
+  }
+  try {
+    return await retryWithBackoff(once, {
+      firstDelayMs: deps.retryMs ?? 2_000,
+      maxDelayMs: MAX_RETRY_MS,
+      maxAttempts: ATTEMPTS,
+      retryable: (err) => !(err instanceof AutopilotError && err.code === 'AP_ERR_INPUT'),
+      onRetry: ({ attempt: n, error, delayMs }) =>
+        append('RecoveryRetry', `attempt ${n} failed, retrying in ${delayMs} ms: ${describeCause(error)}`, {
+          attempt: n,
+        }),
+      // Stopping ends the pause at once; the next attempt then answers 'stopped'.
+      clock: { now: () => clock.now(), sleep: (ms) => clock.sleep(ms, signal) },
+    })
+  } catch (err) {
+    append('RecoveryFailed', `gave up: ${describeCause(err)}`, { attempt }, 'failed')
+    return { cluster: cluster.name, status: 'unreachable', result: null }
   } finally {
     try {
       await port?.close()

@@ -1,10 +1,10 @@
 // Shared plumbing of the broker operations: journaling a step, bounded metadata waits, and the planner input
 // read from Kafka.
-import { setTimeout as delay } from 'node:timers/promises'
 import type { PartitionReplicas, RebalanceBroker, RebalanceInput } from '../../analyzer/rebalance/index.ts'
 import { withLogDirSizes } from '../../analyzer/rebalance/index.ts'
 import { AutopilotError, describeCause } from '../../errors.ts'
 import type { ClusterMetadata } from '../../kafka/port.ts'
+import { poll } from '../../kafka/wait.ts'
 import type { BrokerOpsContext, OperationResult } from './types.ts'
 
 export const DEFAULT_WAITS = {
@@ -66,29 +66,21 @@ export async function waitForMetadata<T>(
   ms: number,
   check: (metadata: ClusterMetadata) => T | undefined,
 ): Promise<T> {
-  const { pollMs } = waitsOf(ctx)
-  const deadline = Date.now() + ms
-  let lastError: unknown = null
-  for (;;) {
-    ctx.signal?.throwIfAborted()
-    try {
-      const value = check(await ctx.admin.metadata())
-      if (value !== undefined) return value
-      lastError = null
-    } catch (err) {
-      lastError = err
-    }
-    if (Date.now() >= deadline) {
-      throw new AutopilotError(
-        'AP_ERR_TIMEOUT',
-        `timed out after ${Math.round(ms / 1000)} s waiting for ${what}`,
-        {
-          ...(lastError ? { hint: describeCause(lastError) } : {}),
-        },
-      )
-    }
-    await delay(pollMs, undefined, ctx.signal ? { signal: ctx.signal } : {})
-  }
+  const polled = await poll(async () => check(await ctx.admin.metadata()), {
+    timeoutMs: ms,
+    intervalMs: waitsOf(ctx).pollMs,
+    until: (value) => value !== undefined,
+    tolerateErrors: true,
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  })
+  if (polled.ok) return polled.value as T
+  throw new AutopilotError(
+    'AP_ERR_TIMEOUT',
+    `timed out after ${Math.round(ms / 1000)} s waiting for ${what}`,
+    {
+      ...(polled.lastError ? { hint: describeCause(polled.lastError) } : {}),
+    },
+  )
 }
 
 /** The planner's input from the metadata: live brokers (with racks), `extra` brokers, every partition. */

@@ -4,8 +4,10 @@
 // retries end sooner, so without this an upScale fails exactly when it should heal. Only errors marked
 // retryable (or AP_ERR_KAFKA_UNREACHABLE) are retried: anything else, and writes whose effect is unknown,
 // fail at once. Each retry is journaled (`KafkaRetry`); when the budget is spent the last error is thrown.
-import { setTimeout as delay } from 'node:timers/promises'
+// The loop itself is the shared one (src/kafka/backoff.ts).
 import { AutopilotError, describeCause } from '../../errors.ts'
+import { retryWithBackoff } from '../../kafka/backoff.ts'
+import { realClock } from '../../kafka/wait.ts'
 import { type Step, waitsOf } from './common.ts'
 import type { BrokerOpsContext } from './types.ts'
 
@@ -31,38 +33,30 @@ export function isRetryable(err: unknown): boolean {
 }
 
 /** Runs `fn`, retrying retryable failures with backoff (1 s, 2 s, 4 s, 8 s, …) while the budget lasts. */
-export async function withKafkaRetry<T>(fn: () => Promise<T>, options: RetryOptions): Promise<T> {
-  const budgetMs = options.budgetMs ?? DEFAULT_KAFKA_RETRY_MS
-  const sleep = options.sleep ?? ((ms, signal) => delay(ms, undefined, signal ? { signal } : {}))
-  const now = options.now ?? Date.now
-  const start = now()
-  let wait = FIRST_DELAY_MS
-  for (let attempt = 1; ; attempt++) {
-    options.signal?.throwIfAborted()
-    try {
-      return await fn()
-    } catch (err) {
-      if (!isRetryable(err) || options.signal?.aborted) throw err
-      const left = start + budgetMs - now()
-      if (left <= 0) throw err
-      const pause = Math.min(wait, left)
+export function withKafkaRetry<T>(fn: () => Promise<T>, options: RetryOptions): Promise<T> {
+  const sleep = options.sleep ?? realClock.sleep
+  return retryWithBackoff(() => fn(), {
+    firstDelayMs: FIRST_DELAY_MS,
+    maxDelayMs: MAX_DELAY_MS,
+    budgetMs: options.budgetMs ?? DEFAULT_KAFKA_RETRY_MS,
+    retryable: isRetryable,
+    ...(options.signal ? { signal: options.signal } : {}),
+    clock: { now: options.now ?? realClock.now, sleep },
+    onRetry: ({ attempt, error, delayMs }) =>
       options.step?.(
         'KafkaRetry',
-        `${options.what} failed (attempt ${attempt}), retrying in ${Math.round(pause / 100) / 10} s: ${describeCause(err)}`,
+        `${options.what} failed (attempt ${attempt}), retrying in ${Math.round(delayMs / 100) / 10} s: ${describeCause(error)}`,
         {
           kind: 'event',
           inputs: {
             what: options.what,
             attempt,
-            delayMs: pause,
-            error: { code: (err as AutopilotError).code, message: describeCause(err) },
+            delayMs,
+            error: { code: (error as AutopilotError).code, message: describeCause(error) },
           },
         },
-      )
-      await sleep(pause, options.signal)
-      wait = Math.min(wait * 2, MAX_DELAY_MS)
-    }
-  }
+      ),
+  })
 }
 
 /** withKafkaRetry with the operation's signal and budget (`waits.kafkaRetryMs`), journaled through `step`. */
