@@ -49,9 +49,13 @@ export interface ResolvedConnection {
   base: BaseOptions
 }
 
-export function resolveConnection(options: ConnectionOptions, clientSuffix = ''): ResolvedConnection {
+export function resolveConnection(
+  options: ConnectionOptions,
+  clientSuffix = '',
+  defaultRequestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS,
+): ResolvedConnection {
   const bootstrapServers = parseBootstrapServers(options.bootstrapServers)
-  const requestTimeoutMs = positive(options.timeoutMs, DEFAULT_REQUEST_TIMEOUT_MS, 'timeoutMs')
+  const requestTimeoutMs = positive(options.timeoutMs, defaultRequestTimeoutMs, 'timeoutMs')
   const connectTimeout = Math.min(
     positive(options.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, 'connectTimeoutMs'),
     requestTimeoutMs,

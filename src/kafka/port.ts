@@ -274,7 +274,7 @@ export interface KafkaConsumerPort {
 export interface ConnectionOptions {
   bootstrapServers: string[]
   clientId?: string
-  /** Request timeout, ms (default 15000). */
+  /** Request timeout, ms (default 15000; 10000 for the producer and consumer ports). */
   timeoutMs?: number
   /** TCP connect timeout per attempt, ms (default 3000; 3 attempts, so a dead bootstrap fails in ~10 s). */
   connectTimeoutMs?: number
@@ -291,14 +291,30 @@ export interface AdminPortOptions extends ConnectionOptions {
   probeMaxBytes?: number
 }
 
-export interface ProducerPortOptions extends ConnectionOptions {
+/**
+ * Retry of the producer and consumer ports. Their request timeout (`timeoutMs`) defaults to 10 s: a request to a
+ * frozen broker is given up on after that, the metadata refreshed and the request retried with backoff.
+ */
+export interface RetryOptions {
+  /**
+   * How long a send is retried on transient failures (timeouts, leader moves, too few in-sync replicas), ms
+   * (default 60000); the send rejects only after that, so a record is never dropped silently. For a consumer,
+   * how long a fetch stream that broke on such failures is restarted before onFailure is called.
+   */
+  retryTimeoutMs?: number
+  /** First backoff between retries, ms (default 100); doubles per retry up to retryBackoffMaxMs (default 1000). */
+  retryBackoffMs?: number
+  retryBackoffMaxMs?: number
+}
+
+export interface ProducerPortOptions extends ConnectionOptions, RetryOptions {
   /** Set for sendTransaction; a random id is used when omitted. */
   transactionalId?: string
   acks?: 0 | 1 | -1
   compression?: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
 }
 
-export interface ConsumerPortOptions extends ConnectionOptions {
+export interface ConsumerPortOptions extends ConnectionOptions, RetryOptions {
   groupId: string
   topics: string[]
   /** Start from the earliest offset when the group has no commit (default: latest). */

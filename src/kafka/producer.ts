@@ -1,11 +1,15 @@
 // createProducerPort: plain sends for the load generator and tests, and transactional sends (commit or abort)
-// to build topics with transaction markers. String keys, values and headers.
+// to build topics with transaction markers. String keys, values and headers. A plain send is retried on transient
+// failures (a frozen or moved leader, too few in-sync replicas) until retryTimeoutMs (client-retry.ts).
 import { randomUUID } from 'node:crypto'
 import { type MessageToProduce, Producer, stringSerializers } from '@platformatic/kafka'
+import { retryWithBackoff } from './backoff.ts'
+import { CLIENT_REQUEST_TIMEOUT_MS, libraryRetryOptions, outerRetry, resolveRetry } from './client-retry.ts'
 import { retryWhileCoordinatorLoads } from './coordinator-retry.ts'
 import { toAutopilotError } from './error-mapping.ts'
 import { resolveConnection } from './options.ts'
 import type { KafkaProducerPort, ProducedRecord, ProducerPortOptions } from './port.ts'
+import { preferResponsiveBrokers } from './responsive-brokers.ts'
 import { assertArray, assertInt, assertName, invalid } from './validate.ts'
 
 type StringProducer = Producer<string, string, string, string>
@@ -31,7 +35,10 @@ export function toMessages(records: ProducedRecord[]): StringMessage[] {
 }
 
 export function createProducerPort(options: ProducerPortOptions): KafkaProducerPort {
-  const resolved = resolveConnection(options, '-producer')
+  const resolved = resolveConnection(options, '-producer', CLIENT_REQUEST_TIMEOUT_MS)
+  const retry = resolveRetry(options)
+  /** Aborted by close(): a send waiting to retry gives up. */
+  const closing = new AbortController()
   const fail = (error: unknown, api: string) =>
     toAutopilotError(error, { api, bootstrapServers: resolved.bootstrapServers })
   let plain: StringProducer | null = null
@@ -42,7 +49,17 @@ export function createProducerPort(options: ProducerPortOptions): KafkaProducerP
   const transactionalId = options.transactionalId ?? `kafka-autopilot-${randomUUID()}`
 
   const compression = options.compression ? { compression: options.compression } : {}
-  const common = { ...resolved.base, serializers: stringSerializers, ...compression }
+  const common = {
+    ...resolved.base,
+    ...libraryRetryOptions(retry),
+    serializers: stringSerializers,
+    ...compression,
+  }
+  const newProducer = (extra: { idempotent?: boolean; transactionalId?: string } = {}) =>
+    preferResponsiveBrokers(
+      new Producer<string, string, string, string>({ ...common, ...extra }),
+      resolved.bootstrapServers,
+    )
 
   const checkOpen = () => {
     if (closed) throw fail(new Error('producer is closed'), 'Produce')
@@ -53,10 +70,16 @@ export function createProducerPort(options: ProducerPortOptions): KafkaProducerP
       checkOpen()
       const messages = toMessages(records)
       if (messages.length === 0) return
-      plain ??= new Producer<string, string, string, string>(common)
+      plain ??= newProducer()
+      const producer = plain
       try {
         // acks and compression per send: the library ignores a constructor-level acks (it defaults to 1).
-        await plain.send({ messages, acks: options.acks ?? -1, ...compression })
+        // At-least-once: a send that failed transiently is sent again whole (some records may be written twice),
+        // and it rejects only when retryTimeoutMs has passed.
+        await retryWithBackoff(
+          () => producer.send({ messages, acks: options.acks ?? -1, ...compression }),
+          outerRetry(retry, closing.signal, () => producer.currentMetadata !== undefined),
+        )
       } catch (error) {
         throw fail(error, 'Produce')
       }
@@ -68,11 +91,7 @@ export function createProducerPort(options: ProducerPortOptions): KafkaProducerP
       if (outcome !== 'commit' && outcome !== 'abort')
         invalid('outcome', "outcome must be 'commit' or 'abort'")
       const begin = async () => {
-        transactional ??= new Producer<string, string, string, string>({
-          ...common,
-          idempotent: true,
-          transactionalId,
-        })
+        transactional ??= newProducer({ idempotent: true, transactionalId })
         const producer = transactional
         try {
           return await producer.beginTransaction()
@@ -111,6 +130,7 @@ export function createProducerPort(options: ProducerPortOptions): KafkaProducerP
     async close() {
       if (closed) return
       closed = true
+      closing.abort()
       await queue
       await Promise.all([plain?.close(), transactional?.close()].map((p) => p?.catch(() => {})))
     },
