@@ -4,8 +4,10 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import { RECOVERY_SCALER, recoveryClusters, startRecovery } from '../../src/daemon/recovery.ts'
+import { AutopilotError } from '../../src/errors.ts'
 import type { JournalEntryInput } from '../../src/journal/journal.ts'
 import { FakeCluster, kafkaDown } from '../executor/reassignment/fake-cluster.ts'
+import { FakeClock, settle } from './fake-clock.ts'
 
 const RATES = { 'leader.replication.throttled.rate': '1024', 'follower.replication.throttled.rate': '1024' }
 
@@ -23,6 +25,7 @@ function run(
   c: FakeCluster,
   extra: {
     mode?: 'complete' | 'cancel'
+    retryMs?: number
     clock?: { now(): number; sleep(ms: number, s?: AbortSignal): Promise<void> }
   } = {},
 ) {
@@ -115,6 +118,50 @@ describe('startRecovery', () => {
     expect(await handle.done).toEqual([{ cluster: 'main', status: 'unreachable', result: null }])
     expect(reasons()).toEqual([...Array(5).fill('RecoveryRetry'), 'RecoveryFailed'])
     expect(entries.at(-1)).toMatchObject({ outcome: 'failed' })
+  })
+
+  it('journals each retry with its pause, doubling from retryMs up to 30 s, on the daemon clock', async () => {
+    const c = new FakeCluster({ a: [[1, 2]] })
+    c.fault = (method) => (method === 'metadata' ? kafkaDown(method) : undefined)
+    const sleeps: number[] = []
+    const clock = { now: () => 0, sleep: async (ms: number) => void sleeps.push(ms) }
+    const { handle, entries } = run(c, { retryMs: 10_000, clock })
+    await handle.done
+    expect(sleeps).toEqual([10_000, 20_000, 30_000, 30_000, 30_000])
+    expect(entries[1]).toMatchObject({
+      reason: 'RecoveryRetry',
+      message:
+        'cluster main: attempt 2 failed, retrying in 20000 ms: Kafka metadata failed: connection refused',
+      inputs: { attempt: 2 },
+      outcome: null,
+    })
+    expect(entries.at(-1)).toMatchObject({
+      reason: 'RecoveryFailed',
+      message: 'cluster main: gave up: Kafka metadata failed: connection refused',
+      inputs: { attempt: 6 },
+    })
+  })
+
+  it('gives up at once on bad input', async () => {
+    const c = new FakeCluster({ a: [[1, 2]] })
+    c.fault = () => new AutopilotError('AP_ERR_INPUT', 'bad bootstrap server', { field: 'bootstrapServers' })
+    const { handle, entries, reasons } = run(c)
+    expect(await handle.done).toEqual([{ cluster: 'main', status: 'unreachable', result: null }])
+    expect(reasons()).toEqual(['RecoveryFailed'])
+    expect(entries[0]).toMatchObject({ inputs: { attempt: 1 }, outcome: 'failed' })
+  })
+
+  it('stop() during a pause between attempts ends the recovery as stopped', async () => {
+    const c = new FakeCluster({ a: [[1, 2]] })
+    c.fault = (method) => (method === 'metadata' ? kafkaDown(method) : undefined)
+    const clock = new FakeClock()
+    const { handle, reasons } = run(c, { clock })
+    await settle()
+    expect(reasons()).toEqual(['RecoveryRetry'])
+    expect(clock.pending()).toEqual([10])
+    await handle.stop()
+    expect(await handle.done).toEqual([{ cluster: 'main', status: 'stopped', result: null }])
+    expect(reasons()).toEqual(['RecoveryRetry'])
   })
 
   it('stop() while the move still runs reverts it and clears the throttles', async () => {
