@@ -1,6 +1,7 @@
 // createConsumerPort: a group member that hands each record to a handler, one at a time, and commits what the
 // handler finished (next offset per partition) every autocommit interval and on close. The library's own
-// autocommit commits what was fetched, not what was handled, so commits are driven from here.
+// autocommit commits what was fetched, not what was handled, so commits are driven from here. A fetch stream that
+// broke on a transient failure (a frozen or moved leader) is reopened (stream-restart.ts).
 import {
   type CommitOptionsPartition,
   Consumer,
@@ -10,10 +11,13 @@ import {
   stringDeserializers,
 } from '@platformatic/kafka'
 import { AutopilotError } from '../errors.ts'
+import { CLIENT_REQUEST_TIMEOUT_MS, libraryRetryOptions, resolveRetry } from './client-retry.ts'
 import { retryWhileCoordinatorLoads } from './coordinator-retry.ts'
 import { toAutopilotError } from './error-mapping.ts'
 import { resolveConnection } from './options.ts'
 import type { ConsumedRecord, ConsumerPortOptions, KafkaConsumerPort } from './port.ts'
+import { preferResponsiveBrokers } from './responsive-brokers.ts'
+import { readWithRestarts } from './stream-restart.ts'
 import { assertInt, assertName, assertNames, invalid } from './validate.ts'
 import { pollUntil } from './wait.ts'
 
@@ -40,7 +44,8 @@ export function toConsumedRecord(message: StringMessage): ConsumedRecord {
 }
 
 export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerPort {
-  const resolved = resolveConnection(options, '-consumer')
+  const resolved = resolveConnection(options, '-consumer', CLIENT_REQUEST_TIMEOUT_MS)
+  const retry = resolveRetry(options)
   assertName(options.groupId, 'groupId')
   assertNames(options.topics, 'topics')
   if (options.topics.length === 0) invalid('topics', 'topics must name at least one topic')
@@ -59,6 +64,8 @@ export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerP
   let timer: NodeJS.Timeout | null = null
   let handlerError: unknown = null
   let closing: Promise<void> | null = null
+  /** Aborted by close(): a stream being reopened gives up quietly. */
+  const closed = new AbortController()
   let started = false
   let failed = false
   /** Next offset to commit per partition, for records the handler finished. */
@@ -93,13 +100,23 @@ export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerP
       const deadline = Date.now() + (options.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS)
       // One consumer per attempt: a failed join leaves the library's consumer half built, so it is closed and a
       // fresh one joins after the backoff (coordinator-retry.ts: only coordinator-not-ready errors are retried).
+      const consumeOptions = {
+        topics: options.topics,
+        mode: 'committed' as const,
+        fallbackMode: options.fromBeginning ? ('earliest' as const) : ('latest' as const),
+        autocommit: false,
+        maxWaitTime: 500,
+        isolationLevel: options.readCommitted === false ? READ_UNCOMMITTED : READ_COMMITTED,
+      }
       const attempt = async () => {
         const c = new Consumer<string, string, string, string>({
           ...resolved.base,
+          ...libraryRetryOptions(retry),
           groupId: options.groupId,
           deserializers: stringDeserializers,
           ...(options.groupProtocol === 'consumer' ? { groupProtocol: GroupProtocols.CONSUMER } : {}),
         })
+        preferResponsiveBrokers(c, resolved.bootstrapServers)
         consumer = c
         // The library emits 'error' when it gives up (e.g. rejoining the group on a closed connection); with no
         // listener that would crash the process. The consumer is dead then: stop reading and tell the caller.
@@ -111,14 +128,7 @@ export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerP
           options.onFailure?.(fail(error, 'Consumer'))
         })
         try {
-          return await c.consume({
-            topics: options.topics,
-            mode: 'committed',
-            fallbackMode: options.fromBeginning ? 'earliest' : 'latest',
-            autocommit: false,
-            maxWaitTime: 500,
-            isolationLevel: options.readCommitted === false ? READ_UNCOMMITTED : READ_COMMITTED,
-          })
+          return await c.consume(consumeOptions)
         } catch (error) {
           consumer = null
           await c.close(true).catch(() => {})
@@ -146,11 +156,21 @@ export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerP
       const c0 = consumer
       // A rebalance is starting: commit what was handled while the partitions are still ours.
       c0?.on('consumer:group:rebalance', () => void commitHandled())
-      loop = (async () => {
+      type Stream = MessagesStream<string, string, string, string>
+      let handlerFailed = false
+      /** Hands each record to the handler; the stream's own error is returned, a handler's rethrown. */
+      const drain = async (source: Stream): Promise<unknown> => {
+        let failure = null as { error: unknown } | null
         try {
-          for await (const message of active as AsyncIterable<StringMessage>) {
+          for await (const message of source as AsyncIterable<StringMessage>) {
             if (c0 && !(await ownership.accepts(c0, message))) continue
-            await handler(toConsumedRecord(message))
+            try {
+              await handler(toConsumedRecord(message))
+            } catch (error) {
+              failure = { error }
+              handlerFailed = true
+              throw error
+            }
             handled.set(`${message.topic}:${message.partition}`, {
               topic: message.topic,
               partition: message.partition,
@@ -158,8 +178,37 @@ export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerP
               leaderEpoch: message.leaderEpoch,
             })
           }
+          return null
+        } catch (error) {
+          if (failure) throw failure.error
+          return error
+        }
+      }
+      loop = (async () => {
+        try {
+          await readWithRestarts<Stream>({
+            first: active,
+            drain,
+            // consume() again rejoins the group and starts at the committed offsets (onRestart commits what was handled).
+            reopen: async () => {
+              if (!c0 || failed) throw new Error('consumer is gone')
+              return await c0.consume(consumeOptions)
+            },
+            onStream: (next) => {
+              stream = next
+            },
+            closeStream: (s) => s.close(),
+            retry,
+            signal: closed.signal,
+            onRestart: () => void commitHandled(),
+          })
         } catch (error) {
           handlerError ??= error
+          // The stream is gone for good (not a handler error: that one close() reports, as before).
+          if (closing === null && !failed && !handlerFailed && !isStreamClosedError(error)) {
+            failed = true
+            options.onFailure?.(fail(error, 'Fetch'))
+          }
         }
       })()
       if (interval !== false) timer = setInterval(() => void commitHandled(), interval)
@@ -170,6 +219,7 @@ export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerP
     close() {
       closing ??= (async () => {
         if (timer) clearInterval(timer)
+        closed.abort()
         if (!consumer) return
         // Stop reading first so the handled set is final, then commit it and leave the group.
         await stream?.close().catch(() => {})
