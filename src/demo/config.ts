@@ -14,6 +14,8 @@ export interface DemoScalerOptions {
   topic: string
   group: string
   workMs: number
+  /** The workers' group protocol (`autopilot worker --group-protocol`); the worker's default when absent. */
+  groupProtocol?: 'classic' | 'consumer'
   minReplicas: number
   maxReplicas: number
   policy: 'lag' | 'slo'
@@ -64,6 +66,7 @@ export function demoConfigText(o: DemoScalerOptions): string {
             '--work-ms',
             String(o.workMs),
             '--from-beginning',
+            ...(o.groupProtocol ? ['--group-protocol', o.groupProtocol] : []),
           ],
           onExit: 'stop',
         },

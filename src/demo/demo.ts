@@ -28,6 +28,7 @@ export interface DemoOptions {
   minWorkers: number
   maxWorkers: number
   workMs: number
+  groupProtocol?: 'classic' | 'consumer'
   phases: Phase[]
   policy: 'lag' | 'slo'
   lagThreshold: number
@@ -109,6 +110,7 @@ export async function runDemo(
       topic: options.topic,
       group: options.group,
       workMs: options.workMs,
+      ...(options.groupProtocol ? { groupProtocol: options.groupProtocol } : {}),
       minReplicas: options.minWorkers,
       maxReplicas: options.maxWorkers,
       policy: options.policy,

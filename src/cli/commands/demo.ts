@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import { type Command, Option } from 'commander'
 import { AutopilotError } from '../../errors.ts'
 import { parseDuration, parseProfile } from '../../workload/profile.ts'
 import { intOption } from '../lag-options.ts'
@@ -12,6 +12,7 @@ interface DemoFlags {
   minWorkers: number
   maxWorkers: number
   workMs: number
+  groupProtocol: 'classic' | 'consumer'
   profile: string
   policy: string
   lagThreshold: number
@@ -36,6 +37,11 @@ export function registerDemo(program: Command): void {
     .option('--min-workers <n>', 'fewest workers', intOption('--min-workers', 0, 100), 1)
     .option('--max-workers <n>', 'most workers', intOption('--max-workers', 1, 100), 6)
     .option('--work-ms <ms>', 'time each worker spends per record', intOption('--work-ms', 0, 10_000), 5)
+    .addOption(
+      new Option('--group-protocol <protocol>', "the workers' consumer group protocol (consumer: KIP-848)")
+        .choices(['classic', 'consumer'])
+        .default('classic'),
+    )
     .option(
       '--profile <phases>',
       'load phases, duration@records-per-second, repeated',
@@ -88,6 +94,7 @@ export function registerDemo(program: Command): void {
           minWorkers: opts.minWorkers,
           maxWorkers: opts.maxWorkers,
           workMs: opts.workMs,
+          groupProtocol: opts.groupProtocol,
           phases,
           policy: opts.policy,
           lagThreshold: opts.lagThreshold,
