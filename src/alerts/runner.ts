@@ -1,5 +1,8 @@
 // The thin, stateful shell around the pure engine: it owns the engine state, journals every step, runs the
 // actions the engine starts through their handlers and feeds their outcome back. One runner per daemon.
+// Under leader election only the leader's runner acts: a follower answers and journals the alerts it is sent
+// but does not feed them to its engine, starts nothing, refuses approvals, and aborts the actions of its last
+// term when it loses the lease (abortRunning), as the backends refuse a follower's writes.
 import { decide } from '../analyzer/actions/engine.ts'
 import { restoreEngineState, saveEngineState } from '../analyzer/actions/persist.ts'
 import { clusterOf, resolveAction } from '../analyzer/actions/resolve.ts'
@@ -64,6 +67,13 @@ export interface AlertRunnerOptions {
   env?: NodeJS.ProcessEnv
   /** autopilot run --dry-run: the engine runs in mode dry-run, whatever `alerts.mode` says. */
   dryRun?: boolean
+  /** Under leader election: whether this replica acts now, and who leads. Absent: always acts. */
+  leadership?: AlertLeadership
+}
+
+export interface AlertLeadership {
+  acting(): boolean
+  leader(): string | null
 }
 
 export interface IngestSummary {
@@ -71,6 +81,8 @@ export interface IngestSummary {
   duplicates: number
   rejected: number
   actions: string[]
+  /** Set when this replica follows: the alerts it did not act on, and the leader. */
+  follower?: { alerts: number; leader: string | null }
 }
 
 export interface ReceiveSummary extends IngestSummary {
@@ -85,6 +97,7 @@ export class AlertRunner {
   #handlers: ActionHandlers
   #custom: Readonly<Record<string, CustomActionConfig>>
   #brokerCount: (cluster: string) => number | undefined
+  #leadership: AlertLeadership | undefined
   #running = new Set<Promise<void>>()
   #abort = new AbortController()
   #rejectWindow = { second: -1, count: 0, suppressed: 0 }
@@ -96,6 +109,7 @@ export class AlertRunner {
     this.#journal = options.journal
     this.#now = options.now ?? Date.now
     this.#brokerCount = options.brokerCount ?? (() => undefined)
+    this.#leadership = options.leadership
     const custom: ActionHandlers = {}
     for (const [name, a] of Object.entries(options.config.actions)) {
       custom[name] = a.type === 'exec' ? execAction(a, options.env) : webhookAction(a)
@@ -133,6 +147,7 @@ export class AlertRunner {
       summary.rejected++
       this.rejected('InvalidAlert', `alert ${r.field} ${r.message}`, { field: r.field })
     }
+    if (this.#following(payload.alerts.length, summary)) return summary
     for (const alert of payload.alerts) this.#accept(alert, summary)
     return summary
   }
@@ -143,8 +158,42 @@ export class AlertRunner {
    */
   ingest(alerts: readonly Alert[], source: string): IngestSummary {
     const summary: IngestSummary = { accepted: 0, duplicates: 0, rejected: 0, actions: [] }
+    if (this.#following(alerts.length, summary, source)) return summary
     for (const alert of alerts) this.#accept(alert, summary, source)
     return summary
+  }
+
+  /** Whether this replica acts on alerts now: always without leader election, else only while it leads. */
+  acting(): boolean {
+    return this.#leadership?.acting() ?? true
+  }
+
+  /**
+   * This replica lost the lease: the actions it runs are aborted (each ends failed, as a broker operation
+   * interrupted by a stop does), so they cannot run on next to the new leader's. Later actions get a new signal.
+   */
+  abortRunning(reason: string): void {
+    const running = this.#abort
+    this.#abort = new AbortController()
+    running.abort(new Error(reason))
+  }
+
+  /** On a follower: journals the alerts it was sent, acts on none of them, and says so in `summary`. */
+  #following(count: number, summary: IngestSummary, source?: string): boolean {
+    if (this.acting()) return false
+    const leader = this.#leadership?.leader() ?? null
+    summary.follower = { alerts: count, leader }
+    if (count === 0) return true
+    this.#journal.append({
+      at: this.#now(),
+      kind: 'event',
+      scaler: 'alerts',
+      reason: 'NotLeader',
+      message: `${count} alert(s) received by a follower: not acted on here; the leader (${leader ?? 'unknown'}) acts on the alerts it receives`,
+      outcome: 'follower',
+      inputs: { alerts: count, leader, ...(source === undefined ? {} : { source }) },
+    })
+    return true
   }
 
   #accept(alert: Alert, summary: IngestSummary, source?: string): void {
@@ -160,6 +209,14 @@ export class AlertRunner {
   }
 
   approve(id: string): ActionRecord {
+    if (!this.acting()) {
+      const leader = this.#leadership?.leader() ?? null
+      throw new AutopilotError(
+        'AP_ERR_CONFLICT',
+        `this replica follows; actions are approved on the leader (${leader ?? 'unknown'})`,
+        { field: 'id', retryable: true, hint: 'GET /readyz gives each replica its role and the leader' },
+      )
+    }
     const result = this.#apply({ type: 'approve', id })
     if (result.outcome === 'not-found') {
       throw new AutopilotError('AP_ERR_NOT_FOUND', `no action ${id}`, {
@@ -266,8 +323,9 @@ export class AlertRunner {
   #run(action: ActionRecord): void {
     const dryRun = action.dryRun === true
     const custom = this.#custom[action.action]
-    const handler: ActionHandler | undefined =
-      dryRun && custom !== undefined
+    const handler: ActionHandler | undefined = !this.acting()
+      ? async () => ({ ok: false, message: 'not started: this replica lost the leadership; the leader acts' })
+      : dryRun && custom !== undefined
         ? async () => customDryRun(custom, action) // a custom action has no dry run: never executed
         : this.#handlers[action.action]
     const context = {

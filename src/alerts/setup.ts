@@ -5,7 +5,7 @@ import type { AlertsConfig } from '../config/alerts.ts'
 import type { Journal } from '../journal/journal.ts'
 import { checkAuthRequired, resolveAuth } from './auth.ts'
 import type { ActionHandlers } from './handlers.ts'
-import { AlertRunner } from './runner.ts'
+import { type AlertLeadership, AlertRunner } from './runner.ts'
 
 export interface AlertsSetupDeps {
   journal: Pick<Journal, 'append'>
@@ -18,6 +18,8 @@ export interface AlertsSetupDeps {
   handlers?: ActionHandlers
   /** autopilot run --dry-run: the engine runs in mode dry-run whatever alerts.mode says. */
   dryRun?: boolean
+  /** Under leader election: only the leader acts on alerts (see AlertRunner). */
+  leadership?: AlertLeadership
 }
 
 export function setupAlerts(config: AlertsConfig, deps: AlertsSetupDeps): AlertsPluginOptions {
@@ -32,6 +34,7 @@ export function setupAlerts(config: AlertsConfig, deps: AlertsSetupDeps): Alerts
     ...(deps.handlers ? { handlers: deps.handlers } : {}),
     ...(deps.env ? { env: deps.env } : {}),
     ...(deps.dryRun ? { dryRun: true } : {}),
+    ...(deps.leadership ? { leadership: deps.leadership } : {}),
   })
   return { runner, auth, bodyLimitBytes: config.bodyLimitBytes, ...(deps.now ? { now: deps.now } : {}) }
 }
