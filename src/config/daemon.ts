@@ -1,5 +1,5 @@
 // Settings of the long-running daemon (`autopilot run`): where its HTTP API listens, where the journal lives
-// and how long it keeps entries, and the Lease used for leader election when scalers use Kubernetes targets.
+// and how long it keeps entries, and the Lease used for leader election when Autopilot runs in Kubernetes.
 import { z } from 'zod'
 import { intLike, text } from './values.ts'
 
@@ -39,6 +39,13 @@ export const journal = z
 
 export const leaderElection = z
   .strictObject({
+    enabled: z
+      .union([z.literal('auto'), z.boolean()], { error: 'must be auto, true or false' })
+      .default('auto')
+      .meta({
+        description:
+          'auto (default): elect a leader when running in Kubernetes (KUBERNETES_SERVICE_HOST set) or when a scaler has a kubernetes target or a cluster a strimzi/koperator backend. true: always (needs a kubeconfig). false: never; every replica acts (one replica only).',
+      }),
     leaseName: z
       .string({ error: 'must be a string' })
       .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { error: 'must be a Kubernetes object name' })
@@ -50,11 +57,15 @@ export const leaderElection = z
       .max(63)
       .optional()
       .meta({
-        description: 'Namespace of the Lease. Unset: $POD_NAMESPACE, else the first kubernetes target.',
+        description:
+          "Namespace of the Lease. Unset: $POD_NAMESPACE, else the pod's service account namespace, else the first kubernetes target's or backend's, else default.",
       }),
   })
   .optional()
-  .meta({ description: 'Lease-based leader election, used when any scaler has a kubernetes target.' })
+  .meta({
+    description:
+      'Lease-based leader election: of several replicas only the leader acts (scales, runs alert actions, watches health, recovers).',
+  })
 
 export type ServerConfig = NonNullable<z.output<typeof server>>
 export type JournalConfig = NonNullable<z.output<typeof journal>>

@@ -1,6 +1,6 @@
 // The composition root of `autopilot run`: config in, a running daemon out. It wires the journal, one Kafka
-// admin port and lag monitor per cluster, one target per scaler, the scheduler, leader election when a
-// kubernetes target is used, and the HTTP API. Every outside dependency can be injected (DaemonDeps), so the
+// admin port and lag monitor per cluster, one target per scaler, the scheduler, leader election when it runs
+// in or drives Kubernetes (leadership.ts: electionDecision), and the HTTP API. Every outside dependency can be injected (DaemonDeps), so the
 // unit tests run the whole daemon on a fake clock, a fake Kafka port and fake targets.
 import { isAbsolute, resolve } from 'node:path'
 import type { KubeConfig } from '@kubernetes/client-node'
@@ -26,12 +26,13 @@ import { type DaemonClock, systemClock } from './clock.ts'
 import { ClusterLoop } from './cluster-loop.ts'
 import { planClusters } from './clusters.ts'
 import { mergedLagSource } from './lag-source.ts'
+import { LeaderOnly } from './leader-only.ts'
 import {
   type Elector,
   electedLeadership,
+  electionDecision,
   electionIdentity,
   leaseNamespace,
-  needsElection,
   standalone,
   watchElector,
 } from './leadership.ts'
@@ -62,7 +63,7 @@ export interface DaemonDeps {
   kubeConfig?: KubeConfig
   /** The restart recovery (tests: a fake); default src/daemon/recovery.ts. */
   startRecovery?: RecoveryRunnerOptions['start']
-  /** A leader elector (tests); by default a Lease elector when any scaler has a kubernetes target. */
+  /** A leader elector (tests; used whatever the config says); else a Lease elector as electionDecision says. */
   elector?: Elector
   env?: NodeJS.ProcessEnv
   /** Decide and journal, but only dry-run the scales. */
@@ -127,20 +128,28 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
 
     let elector = deps.elector
     let kubeConfig = deps.kubeConfig
-    if (needsElection(config) && !elector) {
+    const election = deps.elector
+      ? { elect: true, reason: 'an elector was given' }
+      : electionDecision(config, settings.leaderElection, env)
+    if (election.elect && !elector) {
       const k8s = await import('@kubernetes/client-node')
       const { LeaderElector } = await import('../executor/leader-election.ts')
       if (!kubeConfig) {
         kubeConfig = new k8s.KubeConfig()
         kubeConfig.loadFromDefault()
       }
+      const context = kubeConfig.getContextObject(kubeConfig.getCurrentContext())
+      const namespace = leaseNamespace(config, settings.leaderElection, env, context?.namespace)
       elector = new LeaderElector({
         kubeConfig,
-        namespace: leaseNamespace(config, settings.leaderElection, env),
+        namespace,
         name: settings.leaderElection.leaseName,
         identity: electionIdentity(env),
         clock,
       })
+      log(
+        `leader election on (${election.reason}): Lease ${namespace}/${settings.leaderElection.leaseName}, identity ${elector.identity}; only the leader acts`,
+      )
     }
     const leadership = elector ? electedLeadership(elector) : standalone
     if (elector) watchElector(elector, { journal, metrics, now: () => clock.now(), log })
@@ -237,25 +246,33 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
           ),
           brokerCount: brokerCounts.get,
           dryRun: deps.dryRun ?? false,
+          ...(elector ? { leadership } : {}),
         })
       : undefined
-    // Autopilot's own health watch (alerts.healthWatch), one per configured cluster, feeding the same runner.
-    const watches: HealthWatch[] = []
-    if (alerts) {
-      for (const [name, ops] of clusterOps) {
+    // A replica that loses the lease stops the alert actions it runs: the new leader may start its own.
+    if (elector && alerts) {
+      elector.on('following', () => alerts.runner.abortRunning('this replica lost the leadership'))
+    }
+    // Autopilot's own health watch (alerts.healthWatch), one per configured cluster, feeding the same runner;
+    // only the leader watches, with fresh watches each term.
+    const watches = new LeaderOnly(() => {
+      const started: HealthWatch[] = []
+      for (const [name, ops] of alerts ? clusterOps : []) {
         const watch = createDaemonHealthWatch({
           cluster: name,
           admin: ops.admin,
           settings: config.alerts?.healthWatch,
-          runner: alerts.runner,
+          runner: alerts!.runner,
           journal,
           now: () => clock.now(),
         })
-        if (watch) watches.push(watch)
+        watch?.start()
+        if (watch) started.push(watch)
       }
-      if (config.alerts?.healthWatch?.enabled && clusterOps.size === 0) {
-        log('alerts.healthWatch: no cluster under clusters:, so nothing is watched')
-      }
+      return { stop: () => Promise.allSettled(started.map((w) => w.stop())) }
+    }, elector)
+    if (config.alerts?.healthWatch?.enabled && clusterOps.size === 0) {
+      log('alerts.healthWatch: no cluster under clusters:, so nothing is watched')
     }
 
     const readiness = (): Readiness => {
@@ -282,7 +299,7 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
       ...(alerts ? { alerts } : {}),
     })
     cleanup.push(() => app.close())
-    cleanup.push(() => Promise.allSettled(watches.map((w) => w.stop())))
+    cleanup.push(() => watches.stop())
 
     const scheduler = new Scheduler({
       clock,
@@ -292,7 +309,7 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
       },
       onSkip: (id) => metrics.tickSkipped(id),
     })
-    const election = new AbortController()
+    const electionStop = new AbortController()
     let electing: Promise<void> | null = null
     let started = false
     let stopping: Promise<void> | null = null
@@ -308,7 +325,7 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
         await Promise.race([Promise.all(inFlight), clock.sleep(STOP_ACTIONS_MS)])
       }
       // 3. leader election: give the lease up so another replica takes over at once
-      election.abort()
+      electionStop.abort()
       await electing
       if (started) {
         journal.append({
@@ -340,15 +357,16 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
             clusters: loops.map((l) => l.plan.label),
             dryRun: deps.dryRun ?? false,
             identity: elector?.identity ?? null,
+            leaderElection: election.reason,
           },
         })
         if (elector)
           electing = elector
-            .run(election.signal)
+            .run(electionStop.signal)
             .catch((err) => log(`leader election stopped: ${describeCause(err)}`))
         recovery.start()
         brokerCounts.start(BROKER_COUNT_MS)
-        for (const watch of watches) watch.start()
+        watches.start()
         for (const loop of loops) {
           scheduler.schedule({
             id: loop.plan.label,

@@ -1,6 +1,8 @@
-// Who acts. Without Kubernetes targets there is one Autopilot and it always acts ("standalone"). With any
-// kubernetes target, replicas elect a leader with a Lease (src/executor/leader-election.ts): only the leader
-// scales; followers keep deciding and journaling, marked "follower", so a takeover starts with warm state.
+// Who acts. Replicas of one deployment elect a leader with a Lease (src/executor/leader-election.ts) whenever
+// Autopilot runs in Kubernetes or drives Kubernetes objects (`leaderElection.enabled: auto`, see
+// electionDecision): only the leader scales, runs alert actions, watches cluster health and recovers; followers
+// keep deciding and journaling scalers, marked "follower", so a takeover starts with warm state. Without
+// election there is one Autopilot and it always acts ("standalone").
 import { hostname } from 'node:os'
 import type { DaemonMetrics } from '../api/daemon-metrics.ts'
 import type { AutopilotConfig, LeaderElectionConfig } from '../config/schema.ts'
@@ -33,8 +35,41 @@ export function electedLeadership(elector: Elector): Leadership {
   }
 }
 
-export function needsElection(config: AutopilotConfig): boolean {
-  return config.scalers.some((s) => s.target.type === 'kubernetes')
+/** Broker backends that drive Kubernetes objects: running several Autopilots against them needs a leader. */
+const KUBERNETES_BACKENDS: ReadonlySet<string> = new Set(['strimzi', 'koperator'])
+
+export interface ElectionDecision {
+  elect: boolean
+  /** Why, for the start-up log and the journal. */
+  reason: string
+}
+
+/** In a pod: the kubelet sets KUBERNETES_SERVICE_HOST in every container. */
+export function inCluster(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.KUBERNETES_SERVICE_HOST)
+}
+
+/**
+ * Whether this daemon elects a leader. `leaderElection.enabled`: false never, true always; auto (default) when
+ * it runs in Kubernetes, where a Deployment may run several replicas, or when it drives Kubernetes objects (a
+ * kubernetes scaler target, a strimzi or koperator cluster backend) from wherever it runs.
+ */
+export function electionDecision(
+  config: AutopilotConfig,
+  settings: Pick<LeaderElectionConfig, 'enabled'>,
+  env: NodeJS.ProcessEnv,
+): ElectionDecision {
+  if (settings.enabled === false) return { elect: false, reason: 'leaderElection.enabled is false' }
+  if (settings.enabled === true) return { elect: true, reason: 'leaderElection.enabled is true' }
+  if (inCluster(env)) return { elect: true, reason: 'running in Kubernetes (KUBERNETES_SERVICE_HOST is set)' }
+  const scaler = config.scalers.find((s) => s.target.type === 'kubernetes')
+  if (scaler) return { elect: true, reason: `scaler ${scaler.name} has a kubernetes target` }
+  for (const [name, cluster] of Object.entries(config.clusters ?? {})) {
+    if (KUBERNETES_BACKENDS.has(cluster.backend.type)) {
+      return { elect: true, reason: `clusters.${name} has a ${cluster.backend.type} backend` }
+    }
+  }
+  return { elect: false, reason: 'not in Kubernetes, no kubernetes target or backend' }
 }
 
 /** POD_NAME in Kubernetes (downward API); elsewhere host name and PID, unique per process. */
@@ -42,16 +77,26 @@ export function electionIdentity(env: NodeJS.ProcessEnv): string {
   return env.POD_NAME || `${hostname()}-${process.pid}`
 }
 
-/** The Lease's namespace: configured, else the pod's own (POD_NAMESPACE), else the first kubernetes target's. */
+/**
+ * The Lease's namespace: configured; else the pod's own (POD_NAMESPACE, or in a pod the service account's, which
+ * is the in-cluster kubeconfig's namespace); else the first kubernetes target's or kubernetes backend's; else
+ * the kubeconfig context's; else `default`.
+ */
 export function leaseNamespace(
   config: AutopilotConfig,
   settings: LeaderElectionConfig,
   env: NodeJS.ProcessEnv,
-) {
+  contextNamespace?: string,
+): string {
   if (settings.namespace) return settings.namespace
   if (env.POD_NAMESPACE) return env.POD_NAMESPACE
+  if (contextNamespace && inCluster(env)) return contextNamespace
   for (const s of config.scalers) if (s.target.type === 'kubernetes') return s.target.namespace
-  return 'default'
+  for (const cluster of Object.values(config.clusters ?? {})) {
+    const namespace = cluster.backend.namespace
+    if (KUBERNETES_BACKENDS.has(cluster.backend.type) && typeof namespace === 'string') return namespace
+  }
+  return contextNamespace || 'default'
 }
 
 /** Journals and logs role changes, and keeps the autopilot_leader gauge in step. */

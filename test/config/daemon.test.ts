@@ -21,7 +21,7 @@ describe('daemon settings (server, journal, leaderElection)', () => {
     expect(daemonSettings(config)).toEqual({
       server: { host: '127.0.0.1', port: 9477 },
       journal: { path: '.autopilot/journal.db', retentionDays: 14, maxEntries: 200_000 },
-      leaderElection: { leaseName: 'kafka-autopilot' },
+      leaderElection: { enabled: 'auto', leaseName: 'kafka-autopilot' },
     })
   })
 
@@ -47,6 +47,12 @@ describe('daemon settings (server, journal, leaderElection)', () => {
       name: 'bad lease name',
       text: 'leaderElection:\n  leaseName: Not_A_Name\n',
       path: 'leaderElection.leaseName',
+      line: 2,
+    },
+    {
+      name: 'leaderElection.enabled other than auto, true or false',
+      text: 'leaderElection:\n  enabled: maybe\n',
+      path: 'leaderElection.enabled',
       line: 2,
     },
   ]
