@@ -1,30 +1,57 @@
-// An in-process fake of the few Kubernetes API endpoints Autopilot uses, on 127.0.0.1, for the
-// *.contract.test.ts files. It follows the real API server where our code could notice a difference:
-// paths and verbs, bearer-token auth, patch content types (415 otherwise), merge/JSON patch semantics,
-// dryRun=All (validated, not persisted) and fieldManager (validated) query parameters, resourceVersion
-// preconditions (409 Conflict), create on an existing name (409 AlreadyExists), MicroTime format, and
-// metav1.Status bodies with code/reason on every failure.
+// The one in-process fake Kubernetes API server of the *.contract.test.ts files, on 127.0.0.1, driven through
+// the real @kubernetes/client-node. It follows the real API server where a client could notice a difference
+// (the rules themselves are in fake-kube-rules.ts): bearer-token auth (401); the paths
+// /apis/{group}/{version}/namespaces/{ns}/{plural}[/{name}[/scale]] of the resources it serves, and 404 without
+// object details for one it does not serve (a CRD that is not installed); list (with an equality
+// labelSelector), get, create (201, generateName, 409 AlreadyExists), replace (PUT: no create-on-update, name
+// must match the URL), patch and delete, 405 for any other verb; patch content types (415 otherwise): merge
+// patch, JSON patch (422 when an operation does not apply), strategic merge patch on built-in types only;
+// metadata.resourceVersion in a write as a precondition (409 Conflict); status ignored on writes to the main
+// resource (status subresource); a write that changes nothing keeps the resourceVersion; generation bumped on
+// spec changes only; /scale on scalable resources (422 on invalid replicas); dryRun=All validated and not
+// persisted; fieldManager validated; metav1.Status bodies on every failure. Built in are Deployments,
+// StatefulSets, Leases and HPAs; KEDA's ScaledObject is installed; tests serve their own custom resources.
+// Operators are simulated by `controllers`, run after every request.
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { isDeepStrictEqual } from 'node:util'
 import { KubeConfig } from '@kubernetes/client-node'
+import {
+  applyPatch,
+  checkBody,
+  checkPrecondition,
+  checkReplicas,
+  checkWriteQuery,
+  DEPLOYMENTS,
+  definedOnly,
+  HPAS,
+  HttpError,
+  type Json,
+  keepStatus,
+  LEASES,
+  methodNotAllowed,
+  notFound,
+  type Resource,
+  SCALED_OBJECTS,
+  STATEFULSETS,
+  sameResource,
+  scaleOf,
+  tracksGeneration,
+  unknownPath,
+} from './fake-kube-rules.ts'
 
-type Json = Record<string, unknown>
+export {
+  DEPLOYMENTS,
+  HPAS,
+  type Json,
+  LEASES,
+  type Resource,
+  SCALED_OBJECTS,
+  STATEFULSETS,
+} from './fake-kube-rules.ts'
 
-export interface Scalable {
-  group: string
-  version: string
-  plural: string
-  kind: string
-  namespace: string
-  name: string
-  replicas: number
-  statusReplicas: number
-  /** Omitted from the object when undefined (apps/v1 omits 0; some CRDs never publish it). */
-  readyReplicas?: number
-  resourceVersion: string
-  uid: string
-}
+const SERVED_AT_START = [DEPLOYMENTS, STATEFULSETS, LEASES, HPAS, SCALED_OBJECTS]
 
 export interface RecordedRequest {
   method: string
@@ -40,48 +67,31 @@ export interface Fault {
   body: string
 }
 
-const TOKEN = 'fake-token'
-/** metav1.MicroTime as the API server parses it: RFC 3339 with exactly six fractional digits. */
-const MICRO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}(Z|[+-]\d\d:\d\d)$/
-const PATCH_TYPES = [
-  'application/json-patch+json',
-  'application/merge-patch+json',
-  'application/apply-patch+yaml',
-]
-
-class HttpError extends Error {
-  readonly status: Json
-  constructor(code: number, reason: string, message: string, details?: Json) {
-    super(message)
-    this.status = {
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message,
-      reason,
-      ...(details ? { details } : {}),
-      code,
-    }
-  }
+/** A workload's replica counts, as addScalable takes them and get(namespace, name, …) reads them back. */
+export interface Scalable {
+  namespace: string
+  name: string
+  group?: string
+  version?: string
+  plural?: string
+  kind?: string
+  replicas?: number
+  statusReplicas?: number
+  /** Omitted from the object when undefined (apps/v1 omits 0; some CRDs never publish it). */
+  readyReplicas?: number
 }
 
-const notFound = (resource: string, name: string, group: string) =>
-  new HttpError(404, 'NotFound', `${resource}${group ? `.${group}` : ''} "${name}" not found`, {
-    name,
-    group,
-    kind: resource,
-  })
+const TOKEN = 'fake-token'
+const CREATED = '2026-01-01T00:00:00Z'
 
 export class FakeKubeApi {
   readonly requests: RecordedRequest[] = []
-  readonly scalables = new Map<string, Scalable>()
-  readonly hpas: Json[] = []
-  readonly scaledObjects: Json[] = []
-  kedaInstalled = true
+  readonly resources: Resource[] = [...SERVED_AT_START]
+  readonly objects = new Map<string, Json>()
+  /** Simulated operators: called after every request, in order. */
+  controllers: Array<(api: FakeKubeApi) => void> = []
   /** Awaited before each request is answered: tests use it to hold requests and force races. */
   gate: ((request: RecordedRequest) => Promise<void> | void) | undefined
-  readonly leases = new Map<string, Json>()
   readonly #faults: Array<{ method: string; path: RegExp; fault: Fault; times: number }> = []
   #rv = 1000
   #server: Server | undefined
@@ -99,6 +109,16 @@ export class FakeKubeApi {
     await new Promise((resolve) => this.#server?.close(resolve))
   }
 
+  /** Back to a fresh server: no objects, requests, faults, gate or controllers; the built-in resources served. */
+  reset(): void {
+    this.requests.length = 0
+    this.resources.splice(0, this.resources.length, ...SERVED_AT_START)
+    this.objects.clear()
+    this.controllers = []
+    this.gate = undefined
+    this.#faults.length = 0
+  }
+
   /** A KubeConfig for the real client pointing at this server, built in code. */
   kubeConfig(namespace = 'default', token = TOKEN): KubeConfig {
     const kc = new KubeConfig()
@@ -113,34 +133,118 @@ export class FakeKubeApi {
     return kc
   }
 
-  addScalable(input: Partial<Scalable> & { namespace: string; name: string }): Scalable {
-    const item: Scalable = {
-      group: 'apps',
-      version: 'v1',
-      plural: 'deployments',
-      kind: 'Deployment',
-      replicas: 1,
-      statusReplicas: input.replicas ?? 1,
-      resourceVersion: this.#nextRv(),
-      uid: randomUUID(),
-      ...input,
-    }
-    this.scalables.set(key(item.group, item.version, item.plural, item.namespace, item.name), item)
-    return item
+  serve(resource: Resource): void {
+    this.resources.push(resource)
   }
 
-  get(namespace: string, name: string, plural = 'deployments', group = 'apps', version = 'v1') {
-    return this.scalables.get(key(group, version, plural, namespace, name))
+  /** No longer serves `resource` (its CRD uninstalled): its paths answer 404. */
+  unserve(resource: Resource): void {
+    const at = this.resources.findIndex((r) => sameResource(r, resource))
+    if (at >= 0) this.resources.splice(at, 1)
+  }
+
+  /** Stores an object as if it had been created (metadata filled in). Returns the stored object. */
+  put(resource: Resource, object: Json): Json {
+    const meta = (object.metadata ?? {}) as Json
+    const stored: Json = {
+      apiVersion: `${resource.group}/${resource.version}`,
+      kind: resource.kind,
+      ...structuredClone(object),
+      metadata: {
+        uid: randomUUID(),
+        creationTimestamp: CREATED,
+        ...(tracksGeneration(resource) ? { generation: 1 } : {}),
+        ...structuredClone(meta),
+        resourceVersion: this.nextRv(),
+      },
+    }
+    this.objects.set(key(resource, meta.namespace as string, meta.name as string), stored)
+    return stored
+  }
+
+  /** A workload with replica counts and /scale; its resource is served from now on. */
+  addScalable(input: Scalable): Json {
+    const resource: Resource = {
+      ...DEPLOYMENTS,
+      ...(input.group === undefined || input.group === 'apps' ? {} : { builtIn: false }),
+      ...definedOnly({ group: input.group, version: input.version, plural: input.plural, kind: input.kind }),
+    }
+    if (!this.resources.some((r) => sameResource(r, resource))) this.serve(resource)
+    const replicas = input.replicas ?? 1
+    const status: Json = { replicas: input.statusReplicas ?? replicas }
+    if (input.readyReplicas !== undefined && input.readyReplicas !== 0)
+      status.readyReplicas = input.readyReplicas
+    return this.put(resource, {
+      metadata: { name: input.name, namespace: input.namespace },
+      spec: { replicas, ...(resource.builtIn ? { selector: { matchLabels: { app: input.name } } } : {}) },
+      status,
+    })
+  }
+
+  /** The stored object; or, given a namespace and name (a Deployment unless told), a workload's counts. */
+  get(resource: Resource, namespace: string, name: string): Json | undefined
+  get(
+    namespace: string,
+    name: string,
+    plural?: string,
+    group?: string,
+    version?: string,
+  ): Scalable | undefined
+  get(
+    first: Resource | string,
+    second: string,
+    third?: string,
+    group = 'apps',
+    version = 'v1',
+  ): Json | Scalable | undefined {
+    if (typeof first !== 'string') return this.objects.get(key(first, second, third!))
+    const object = this.objects.get(`${group}/${version}/${third ?? 'deployments'}/${first}/${second}`)
+    if (!object) return undefined
+    const status = (object.status ?? {}) as Json
+    return {
+      namespace: first,
+      name: second,
+      replicas: (object.spec as Json).replicas as number,
+      statusReplicas: status.replicas as number,
+      ...(status.readyReplicas === undefined ? {} : { readyReplicas: status.readyReplicas as number }),
+    }
+  }
+
+  /** The Leases, keyed `namespace/name`. */
+  get leases(): { get(id: string): Json | undefined; readonly size: number; clear(): void } {
+    const prefix = `${LEASES.group}/${LEASES.version}/${LEASES.plural}/`
+    const ids = () => [...this.objects.keys()].filter((k) => k.startsWith(prefix))
+    return {
+      get: (id) => this.objects.get(`${prefix}${id}`),
+      get size() {
+        return ids().length
+      },
+      clear: () => {
+        for (const k of ids()) this.objects.delete(k)
+      },
+    }
+  }
+
+  all(resource: Resource): Json[] {
+    const prefix = `${resource.group}/${resource.version}/${resource.plural}/`
+    return [...this.objects.entries()].filter(([k]) => k.startsWith(prefix)).map(([, v]) => v)
+  }
+
+  /** A controller's write: bumps the resourceVersion (and generation when the spec changed). */
+  touch(object: Json, specChanged = false): void {
+    const meta = object.metadata as Json
+    meta.resourceVersion = this.nextRv()
+    if (specChanged) meta.generation = (meta.generation as number) + 1
+  }
+
+  nextRv(): string {
+    this.#rv += 1
+    return String(this.#rv)
   }
 
   /** The next `times` requests matching method and path get this answer instead of the real one. */
   fail(method: string, path: RegExp, fault: Fault, times = 1): void {
     this.#faults.push({ method, path, fault, times })
-  }
-
-  #nextRv(): string {
-    this.#rv += 1
-    return String(this.#rv)
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -164,150 +268,152 @@ export class FakeKubeApi {
       fault.times -= 1
       res.writeHead(fault.fault.status, { 'content-type': fault.fault.contentType ?? 'application/json' })
       res.end(fault.fault.body)
+      for (const controller of this.controllers) controller(this)
       return
     }
+    let status: number
+    let out: unknown
     try {
-      if (req.headers.authorization !== `Bearer ${TOKEN}`) {
+      if (req.headers.authorization !== `Bearer ${TOKEN}`)
         throw new HttpError(401, 'Unauthorized', 'Unauthorized')
-      }
-      const [status, out] = this.#route(method, url, contentType, body)
-      res.writeHead(status, { 'content-type': 'application/json' })
-      res.end(JSON.stringify(out))
+      ;[status, out] = this.#route(method, url, contentType, body)
     } catch (err) {
-      const status =
+      const s =
         err instanceof HttpError ? err.status : new HttpError(500, 'InternalError', String(err)).status
-      res.writeHead(status.code as number, { 'content-type': 'application/json' })
-      res.end(JSON.stringify(status))
+      status = s.code as number
+      out = s
     }
+    // The answer is a snapshot taken before the simulated operators act.
+    const answer = JSON.stringify(out)
+    for (const controller of this.controllers) controller(this)
+    res.writeHead(status, { 'content-type': 'application/json' })
+    res.end(answer)
   }
 
   #route(method: string, url: URL, contentType: string | undefined, body: unknown): [number, unknown] {
     const p = url.pathname.split('/').slice(1)
-    // /apis/{group}/{version}/namespaces/{ns}/{plural}[/{name}[/scale]]
-    if (p[0] !== 'apis' || p[3] !== 'namespaces' || p.length < 6) throw unknownPath()
+    if (p[0] !== 'apis' || p[3] !== 'namespaces' || p.length < 6 || p.length > 8) throw unknownPath()
     const [, group, version, , ns, plural, name, sub] = p as string[]
-    if (group === 'coordination.k8s.io' && version === 'v1' && plural === 'leases') {
-      return this.#lease(method, ns!, name, url.searchParams, body)
+    const resource = this.resources.find(
+      (r) => r.group === group && r.version === version && r.plural === plural,
+    )
+    if (!resource) throw unknownPath()
+    const query = url.searchParams
+    if (name === undefined) {
+      if (method === 'GET') return [200, this.#list(resource, ns!, query.get('labelSelector'))]
+      if (method === 'POST') return [201, this.#create(resource, ns!, query, body)]
+      throw methodNotAllowed()
     }
-    if (group === 'autoscaling' && version === 'v2' && plural === 'horizontalpodautoscalers' && !name) {
-      if (method !== 'GET') throw methodNotAllowed()
-      return [200, list('HorizontalPodAutoscalerList', 'autoscaling/v2', this.hpas, ns!, this.#rv)]
+    if (sub !== undefined && !(sub === 'scale' && resource.scale)) throw unknownPath()
+    const k = key(resource, ns!, name)
+    const current = this.objects.get(k)
+    if (method === 'PUT' && sub === undefined) return [200, this.#replace(resource, ns!, name, query, body)]
+    if (!current) throw notFound(resource, name)
+    if (sub === 'scale') {
+      if (method === 'GET') return [200, scaleOf(current)]
+      if (method !== 'PATCH') throw methodNotAllowed()
+      const dryRun = checkWriteQuery(query)
+      const patched = applyPatch(resource, scaleOf(current), contentType, body)
+      checkPrecondition(patched, current, resource, name)
+      const next = structuredClone(current)
+      ;(next.spec as Json).replicas = checkReplicas(patched, name)
+      return [200, scaleOf(dryRun ? next : this.#store(resource, k, current, next))]
     }
-    if (group === 'keda.sh' && plural === 'scaledobjects' && !name) {
-      if (!this.kedaInstalled) throw unknownPath()
-      if (method !== 'GET') throw methodNotAllowed()
-      return [200, list('ScaledObjectList', `keda.sh/${version}`, this.scaledObjects, ns!, this.#rv)]
+    if (method === 'GET') return [200, current]
+    if (method === 'DELETE') {
+      if (!checkWriteQuery(query)) this.objects.delete(k)
+      const details = { name, group, kind: plural, uid: (current.metadata as Json).uid }
+      return [200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details }]
     }
-    if (!name || p.length > 8 || (sub !== undefined && sub !== 'scale')) throw unknownPath()
-    const item = this.scalables.get(key(group!, version!, plural!, ns!, name))
-    if (!item) throw notFound(plural!, name, group!)
-    if (sub === undefined) {
-      if (method !== 'GET') throw methodNotAllowed()
-      return [200, objectOf(item)]
-    }
-    if (method === 'GET') return [200, scaleOf(item)]
     if (method !== 'PATCH') throw methodNotAllowed()
-    return [200, this.#patchScale(item, url.searchParams, contentType, body)]
-  }
-
-  #patchScale(item: Scalable, query: URLSearchParams, contentType: string | undefined, body: unknown): Json {
     const dryRun = checkWriteQuery(query)
-    if (!contentType || !PATCH_TYPES.includes(contentType)) {
+    const patched = applyPatch(resource, current, contentType, body)
+    checkPrecondition(patched, current, resource, name)
+    const meta = patched.metadata as Json
+    const was = current.metadata as Json
+    if (meta.name !== was.name || meta.namespace !== was.namespace || meta.uid !== was.uid) {
       throw new HttpError(
-        415,
-        'UnsupportedMediaType',
-        `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
+        422,
+        'Invalid',
+        `${resource.kind}.${group} "${name}" is invalid: metadata: field is immutable`,
       )
     }
-    const scale = scaleOf(item)
-    let patched: Json
-    if (contentType === 'application/merge-patch+json') {
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        throw new HttpError(400, 'BadRequest', 'error decoding patch: json: cannot unmarshal into Go value')
-      }
-      patched = mergePatch(scale, body as Json) as Json
-    } else if (contentType === 'application/json-patch+json') {
-      if (!Array.isArray(body)) {
-        throw new HttpError(
-          400,
-          'BadRequest',
-          'json: cannot unmarshal object into Go value of type jsonpatch.Patch',
-        )
-      }
-      patched = structuredClone(scale)
-      for (const op of body as Json[]) {
-        if (op.op !== 'replace' || op.path !== '/spec/replicas') {
-          throw new HttpError(
-            422,
-            'Invalid',
-            `the fake supports only replace /spec/replicas, got ${JSON.stringify(op)}`,
-          )
-        }
-        ;(patched.spec as Json).replicas = op.value
-      }
-    } else {
-      throw new HttpError(
-        415,
-        'UnsupportedMediaType',
-        'apply patches are not supported on /scale by this fake',
-      )
-    }
-    const rv = (patched.metadata as Json | undefined)?.resourceVersion
-    if (rv !== undefined && rv !== item.resourceVersion) throw conflict(item.plural, item.group, item.name)
-    const replicas = (patched.spec as Json | undefined)?.replicas
-    if (!Number.isInteger(replicas) || (replicas as number) < 0) {
-      const message = `spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`
-      throw new HttpError(422, 'Invalid', `Scale.autoscaling "${item.name}" is invalid: ${message}`, {
-        name: item.name,
-        group: 'autoscaling',
-        kind: 'Scale',
-        causes: [{ reason: 'FieldValueInvalid', message, field: 'spec.replicas' }],
-      })
-    }
-    if (dryRun) return scaleOf({ ...item, replicas: replicas as number })
-    if (replicas !== item.replicas) {
-      item.replicas = replicas as number
-      item.resourceVersion = this.#nextRv()
-    }
-    return scaleOf(item)
+    return [200, dryRun ? patched : this.#store(resource, k, current, keepStatus(patched, current))]
   }
 
-  #lease(
-    method: string,
-    ns: string,
-    name: string | undefined,
-    query: URLSearchParams,
-    body: unknown,
-  ): [number, Json] {
-    const id = (n: string) => `${ns}/${n}`
-    if (method === 'POST' && name === undefined) {
-      checkWriteQuery(query)
-      const lease = checkLease(body, ns)
-      const leaseName = (lease.metadata as Json).name as string
-      if (this.leases.has(id(leaseName))) {
-        throw new HttpError(
-          409,
-          'AlreadyExists',
-          `leases.coordination.k8s.io "${leaseName}" already exists`,
-          {
-            name: leaseName,
-            group: 'coordination.k8s.io',
-            kind: 'leases',
-          },
-        )
-      }
-      return [201, this.#storeLease(lease, ns, leaseName)]
+  /** Saves a write; one that changes nothing keeps the stored object and its resourceVersion. */
+  #store(resource: Resource, k: string, current: Json, next: Json): Json {
+    if (isDeepStrictEqual(current, next)) return current
+    const meta = next.metadata as Json
+    meta.resourceVersion = this.nextRv()
+    if (tracksGeneration(resource) && !isDeepStrictEqual(current.spec, next.spec))
+      meta.generation = ((current.metadata as Json).generation as number) + 1
+    this.objects.set(k, next)
+    return next
+  }
+
+  #list(resource: Resource, ns: string, selector: string | null): Json {
+    const wanted = (selector ?? '')
+      .split(',')
+      .filter((s) => s !== '')
+      .map((s) => s.split('=') as [string, string])
+    const items = this.all(resource).filter((o) => {
+      const meta = o.metadata as Json
+      const labels = (meta.labels ?? {}) as Record<string, string>
+      return meta.namespace === ns && wanted.every(([k, v]) => labels[k] === v)
+    })
+    return {
+      apiVersion: `${resource.group}/${resource.version}`,
+      kind: `${resource.kind}List`,
+      metadata: { resourceVersion: String(this.#rv) },
+      items,
     }
-    if (name === undefined) throw methodNotAllowed()
-    const current = this.leases.get(id(name))
-    if (method === 'GET') {
-      if (!current) throw notFound('leases', name, 'coordination.k8s.io')
-      return [200, current]
+  }
+
+  #create(resource: Resource, ns: string, query: URLSearchParams, body: unknown): Json {
+    const dryRun = checkWriteQuery(query)
+    const object = checkBody(resource, ns, body)
+    const meta = (object.metadata ?? {}) as Json
+    let name = meta.name
+    if ((name === undefined || name === '') && typeof meta.generateName === 'string') {
+      name = `${meta.generateName}${randomUUID().replaceAll('-', '').slice(0, 5)}`
     }
-    if (method !== 'PUT') throw methodNotAllowed()
-    checkWriteQuery(query)
-    const lease = checkLease(body, ns)
-    const meta = lease.metadata as Json
+    if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) {
+      throw new HttpError(
+        422,
+        'Invalid',
+        `${resource.kind}.${resource.group} "${String(name ?? '')}" is invalid: metadata.name: Required value: name or generateName is required`,
+      )
+    }
+    if (this.objects.has(key(resource, ns, name))) {
+      throw new HttpError(
+        409,
+        'AlreadyExists',
+        `${resource.plural}.${resource.group} "${name}" already exists`,
+        {
+          name,
+          group: resource.group,
+          kind: resource.plural,
+        },
+      )
+    }
+    delete object.status
+    object.metadata = {
+      ...meta,
+      name,
+      namespace: ns,
+      uid: randomUUID(),
+      ...(tracksGeneration(resource) ? { generation: 1 } : {}),
+      creationTimestamp: CREATED,
+    }
+    if (dryRun) return { ...object, metadata: { ...(object.metadata as Json), resourceVersion: '' } }
+    return this.put(resource, object)
+  }
+
+  #replace(resource: Resource, ns: string, name: string, query: URLSearchParams, body: unknown): Json {
+    const dryRun = checkWriteQuery(query)
+    const object = checkBody(resource, ns, body)
+    const meta = (object.metadata ?? {}) as Json
     if (meta.name !== name) {
       throw new HttpError(
         400,
@@ -315,165 +421,30 @@ export class FakeKubeApi {
         `the name of the object (${meta.name}) does not match the name on the URL (${name})`,
       )
     }
-    // Leases do not allow create-on-update.
-    if (!current) throw notFound('leases', name, 'coordination.k8s.io')
-    const rv = meta.resourceVersion
-    if (rv !== undefined && rv !== '' && rv !== (current.metadata as Json).resourceVersion) {
-      throw conflict('leases', 'coordination.k8s.io', name)
-    }
-    return [200, this.#storeLease(lease, ns, name, current)]
-  }
-
-  #storeLease(lease: Json, ns: string, name: string, previous?: Json): Json {
-    const before = (previous?.metadata ?? {}) as Json
-    const stored = {
-      apiVersion: 'coordination.k8s.io/v1',
-      kind: 'Lease',
-      metadata: {
-        name,
-        namespace: ns,
-        uid: before.uid ?? randomUUID(),
-        resourceVersion: this.#nextRv(),
-        creationTimestamp: before.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    const k = key(resource, ns, name)
+    const current = this.objects.get(k)
+    // No create-on-update for the resources served here.
+    if (!current) throw notFound(resource, name)
+    checkPrecondition(object, current, resource, name)
+    const was = current.metadata as Json
+    const next = keepStatus(
+      {
+        ...object,
+        metadata: {
+          ...meta,
+          namespace: ns,
+          uid: was.uid,
+          creationTimestamp: was.creationTimestamp,
+          ...(was.generation === undefined ? {} : { generation: was.generation }),
+          resourceVersion: was.resourceVersion,
+        },
       },
-      spec: lease.spec ?? {},
-    }
-    this.leases.set(`${ns}/${name}`, stored)
-    return structuredClone(stored)
-  }
-}
-
-function key(group: string, version: string, plural: string, ns: string, name: string): string {
-  return `${group}/${version}/${plural}/${ns}/${name}`
-}
-
-function scaleOf(item: Scalable): Json {
-  return {
-    kind: 'Scale',
-    apiVersion: 'autoscaling/v1',
-    metadata: {
-      name: item.name,
-      namespace: item.namespace,
-      uid: item.uid,
-      resourceVersion: item.resourceVersion,
-      creationTimestamp: '2025-01-01T00:00:00Z',
-    },
-    spec: { replicas: item.replicas },
-    status: { replicas: item.statusReplicas, selector: `app=${item.name}` },
-  }
-}
-
-function objectOf(item: Scalable): Json {
-  const status: Json = { replicas: item.statusReplicas }
-  if (item.readyReplicas !== undefined && item.readyReplicas !== 0) status.readyReplicas = item.readyReplicas
-  return {
-    apiVersion: `${item.group}/${item.version}`,
-    kind: item.kind,
-    metadata: {
-      name: item.name,
-      namespace: item.namespace,
-      uid: item.uid,
-      resourceVersion: item.resourceVersion,
-    },
-    spec: { replicas: item.replicas },
-    status,
-  }
-}
-
-function list(kind: string, apiVersion: string, items: Json[], ns: string, rv: number): Json {
-  const inNamespace = items.filter((i) => (i.metadata as Json | undefined)?.namespace === ns)
-  return { kind, apiVersion, metadata: { resourceVersion: String(rv) }, items: inNamespace }
-}
-
-/** RFC 7386 JSON merge patch. */
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch
-  const out: Json =
-    typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Json) } : {}
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k]
-    else out[k] = mergePatch(out[k], v)
-  }
-  return out
-}
-
-/** dryRun accepts only "All"; fieldManager at most 128 printable characters. Returns whether dry. */
-function checkWriteQuery(query: URLSearchParams): boolean {
-  const dryRun = query.getAll('dryRun')
-  for (const value of dryRun) {
-    if (value !== 'All') {
-      throw new HttpError(400, 'BadRequest', `Invalid dryRun value: "${value}": supported values: "All"`)
-    }
-  }
-  const manager = query.get('fieldManager')
-  if (manager !== null && (manager.length > 128 || !/^[\x20-\x7e\u00a0-\uffff]+$/.test(manager))) {
-    throw new HttpError(
-      422,
-      'Invalid',
-      'fieldManager: Invalid value: must be at most 128 printable characters',
+      current,
     )
+    return dryRun ? next : this.#store(resource, k, current, next)
   }
-  return dryRun.length > 0
 }
 
-function checkLease(body: unknown, ns: string): Json {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HttpError(400, 'BadRequest', 'the body of the request was in an unknown format')
-  }
-  const lease = body as Json
-  const meta = (lease.metadata ?? {}) as Json
-  if (typeof meta.name !== 'string' || meta.name === '') {
-    throw new HttpError(
-      422,
-      'Invalid',
-      'Lease.coordination.k8s.io "" is invalid: metadata.name: Required value',
-    )
-  }
-  if (meta.namespace !== undefined && meta.namespace !== ns) {
-    throw new HttpError(
-      400,
-      'BadRequest',
-      'the namespace of the provided object does not match the namespace sent on the request',
-    )
-  }
-  const spec = (lease.spec ?? {}) as Json
-  for (const field of ['acquireTime', 'renewTime']) {
-    const value = spec[field]
-    if (value !== undefined && value !== null && (typeof value !== 'string' || !MICRO_TIME.test(value))) {
-      throw new HttpError(
-        400,
-        'BadRequest',
-        `Lease in version "v1" cannot be handled as a Lease: parsing time ${JSON.stringify(value)} as "2006-01-02T15:04:05.000000Z07:00": cannot parse`,
-      )
-    }
-  }
-  if (spec.leaseDurationSeconds !== undefined && !Number.isInteger(spec.leaseDurationSeconds)) {
-    throw new HttpError(
-      400,
-      'BadRequest',
-      'Lease in version "v1" cannot be handled as a Lease: leaseDurationSeconds',
-    )
-  }
-  return lease
-}
-
-function conflict(plural: string, group: string, name: string): HttpError {
-  return new HttpError(
-    409,
-    'Conflict',
-    `Operation cannot be fulfilled on ${plural}.${group} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-    { name, group, kind: plural },
-  )
-}
-
-function unknownPath(): HttpError {
-  return new HttpError(404, 'NotFound', 'the server could not find the requested resource')
-}
-
-function methodNotAllowed(): HttpError {
-  return new HttpError(
-    405,
-    'MethodNotAllowed',
-    'the server does not allow this method on the requested resource',
-  )
+function key(resource: Resource, ns: string, name: string): string {
+  return `${resource.group}/${resource.version}/${resource.plural}/${ns}/${name}`
 }

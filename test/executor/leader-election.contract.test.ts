@@ -23,9 +23,7 @@ const advance = (ms: number) => {
 
 beforeEach(() => {
   t = 0
-  api.leases.clear()
-  api.requests.length = 0
-  api.gate = undefined
+  api.reset()
 })
 
 function elector(identity: string, offsetMs = 0, server: Api = api): LeaderElector {

@@ -3,7 +3,7 @@
 // Required → Scheduled → Running → Succeeded, downscale Required → Scheduled → Running → Succeeded → entry
 // deleted (pod and PVCs gone), and a disk rebalance per new storageConfigs mountPath — with status.state
 // ClusterReconciling while anything moves. One step per API request after `steps` requests.
-import type { FakeKubeObjects, Json, Resource } from './fake-kube-objects.ts'
+import type { FakeKubeApi, Json, Resource } from '../fake-kube-api.ts'
 
 export const CLUSTERS: Resource = {
   group: 'kafka.banzaicloud.io',
@@ -37,7 +37,7 @@ const DISK = [
   'GracefulDiskRebalanceSucceeded',
 ]
 
-export function koperatorSim(api: FakeKubeObjects, sim: KoperatorSim): (api: FakeKubeObjects) => void {
+export function koperatorSim(api: FakeKubeApi, sim: KoperatorSim): (api: FakeKubeApi) => void {
   const waits = new Map<string, number>()
   const ready = (key: string) => {
     const n = (waits.get(key) ?? 0) + 1

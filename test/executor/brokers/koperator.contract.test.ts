@@ -6,10 +6,10 @@ import {
   createKoperatorBackend,
   type KoperatorBackendOptions,
 } from '../../../src/executor/brokers/koperator.ts'
-import { FakeKubeObjects, type Json } from './fake-kube-objects.ts'
+import { FakeKubeApi, type Json } from '../fake-kube-api.ts'
 import { CLUSTERS, type KoperatorSim, koperatorSim } from './koperator-operator-sim.ts'
 
-const api = new FakeKubeObjects()
+const api = new FakeKubeApi()
 beforeAll(async () => {
   await api.start()
 })

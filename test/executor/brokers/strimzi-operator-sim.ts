@@ -2,7 +2,7 @@
 // status.nodeIds (honouring strimzi.io/next-node-ids and strimzi.io/remove-node-ids, refusing to remove a
 // broker that still holds replicas, as Strimzi's scale-down check does) and drives KafkaRebalance through
 // PendingProposal → ProposalReady → (approve) → Rebalancing → Ready, with stop. One step per API request.
-import type { FakeKubeObjects, Json, Resource } from './fake-kube-objects.ts'
+import type { FakeKubeApi, Json, Resource } from '../fake-kube-api.ts'
 
 export const POOLS: Resource = {
   group: 'kafka.strimzi.io',
@@ -31,7 +31,7 @@ export interface StrimziSim {
   log: string[]
 }
 
-export function strimziSim(api: FakeKubeObjects, sim: StrimziSim): (api: FakeKubeObjects) => void {
+export function strimziSim(api: FakeKubeApi, sim: StrimziSim): (api: FakeKubeApi) => void {
   const waits = new Map<string, number>()
   const step = (key: string, needed: number) => {
     const n = (waits.get(key) ?? 0) + 1
@@ -57,7 +57,7 @@ function ids(annotation: unknown): number[] {
 }
 
 function reconcilePool(
-  api: FakeKubeObjects,
+  api: FakeKubeApi,
   sim: StrimziSim,
   pool: Json,
   step: (k: string, n: number) => boolean,
@@ -107,7 +107,7 @@ function reconcilePool(
 }
 
 function reconcileRebalance(
-  api: FakeKubeObjects,
+  api: FakeKubeApi,
   sim: StrimziSim,
   rebalance: Json,
   step: (k: string, n: number) => boolean,

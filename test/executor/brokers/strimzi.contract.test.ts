@@ -4,10 +4,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { AutopilotError } from '../../../src/errors.ts'
 import type { BrokerEvent } from '../../../src/executor/brokers/backend.ts'
 import { createStrimziBackend, type StrimziBackendOptions } from '../../../src/executor/brokers/strimzi.ts'
-import { FakeKubeObjects, type Json } from './fake-kube-objects.ts'
+import { FakeKubeApi, type Json } from '../fake-kube-api.ts'
 import { POOLS, REBALANCES, type StrimziSim, strimziSim } from './strimzi-operator-sim.ts'
 
-const api = new FakeKubeObjects()
+const api = new FakeKubeApi()
 beforeAll(async () => {
   await api.start()
 })

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { AutopilotError } from '../../../src/errors.ts'
 import type { TargetDeps } from '../../../src/executor/target.ts'
 import { createKubernetesTarget } from '../../../src/executor/targets/kubernetes.ts'
-import { FakeKubeApi } from '../fake-kube-api.ts'
+import { FakeKubeApi, HPAS, SCALED_OBJECTS } from '../fake-kube-api.ts'
 
 const api = new FakeKubeApi()
 beforeAll(async () => {
@@ -14,11 +14,7 @@ afterAll(async () => {
 })
 
 beforeEach(() => {
-  api.requests.length = 0
-  api.scalables.clear()
-  api.hpas.length = 0
-  api.scaledObjects.length = 0
-  api.kedaInstalled = true
+  api.reset()
   api.addScalable({ namespace: 'shop', name: 'orders', replicas: 2, statusReplicas: 2, readyReplicas: 1 })
 })
 
@@ -191,18 +187,18 @@ describe('kubernetes target: someone else owns the scale', () => {
   const rows = [
     {
       name: 'an HPA',
-      setup: () => api.hpas.push(hpa('orders-hpa', 'orders')),
+      setup: () => api.put(HPAS, hpa('orders-hpa', 'orders')),
       owner: 'HorizontalPodAutoscaler shop/orders-hpa',
     },
     {
       name: "KEDA's generated HPA (the ScaledObject is named)",
-      setup: () => api.hpas.push(hpa('keda-hpa-orders', 'orders', 'orders-so')),
+      setup: () => api.put(HPAS, hpa('keda-hpa-orders', 'orders', 'orders-so')),
       owner: 'KEDA ScaledObject shop/orders-so',
     },
     {
       name: 'a ScaledObject (scaleTargetRef kind defaults to Deployment)',
       setup: () =>
-        api.scaledObjects.push({
+        api.put(SCALED_OBJECTS, {
           apiVersion: 'keda.sh/v1alpha1',
           kind: 'ScaledObject',
           metadata: { name: 'orders-so', namespace: 'shop' },
@@ -221,8 +217,8 @@ describe('kubernetes target: someone else owns the scale', () => {
   })
 
   it('an HPA on another Deployment, or KEDA not installed, does not block', async () => {
-    api.hpas.push(hpa('payments-hpa', 'payments'))
-    api.kedaInstalled = false
+    api.put(HPAS, hpa('payments-hpa', 'payments'))
+    api.unserve(SCALED_OBJECTS)
     const t = createKubernetesTarget({ name: 'orders' }, deps())
     expect(await t.scale(3, { dryRun: false })).toMatchObject({ applied: true })
   })
