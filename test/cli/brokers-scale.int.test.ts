@@ -1,12 +1,10 @@
 // `autopilot brokers add|remove` on real Kafka with the local backend. Dry runs on the shared cluster (they
 // change nothing); a real add, rebalance, drain and remove on a private 3-node cluster, stopped by PID after.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createAdminPort, createProducerPort } from '../../src/kafka/index.ts'
+import { createProducerPort } from '../../src/kafka/index.ts'
 import type { KafkaAdminPort } from '../../src/kafka/port.ts'
-import { startStack, stopStack } from '../../src/stack/cluster.ts'
 import type { StackState } from '../../src/stack/types.ts'
+import { startPrivateStack, stopPrivateStack } from '../helpers/private-stack.ts'
 import { jsonLines, runCli } from '../helpers/run-cli.ts'
 
 interface ListedBroker {
@@ -52,12 +50,9 @@ describe('brokers add then remove on a private cluster', () => {
   let target: string[]
 
   beforeAll(async () => {
-    mkdirSync(join(process.cwd(), '.stack'), { recursive: true })
-    dir = mkdtempSync(join(process.cwd(), '.stack', 'cli-scale-'))
-    stack = await startStack({ dir, brokers: 3, heapMb: 384 })
-    const servers = stack.bootstrapServers.split(',')
+    let servers: string[]
+    ;({ dir, stack, servers, admin } = await startPrivateStack('cli-scale-', { brokers: 3, heapMb: 384 }))
     target = ['--bootstrap-server', stack.bootstrapServers, '--stack-dir', dir]
-    admin = createAdminPort({ bootstrapServers: servers })
     await admin.createTopic({ topic, partitions: 6, replicationFactor: 2 })
     const producer = createProducerPort({ bootstrapServers: servers })
     try {
@@ -70,11 +65,7 @@ describe('brokers add then remove on a private cluster', () => {
   }, 180_000)
 
   afterAll(async () => {
-    await admin?.close()
-    if (dir) {
-      await stopStack(dir)
-      rmSync(dir, { recursive: true, force: true })
-    }
+    await stopPrivateStack(dir, admin)
   }, 120_000)
 
   it('add starts a broker and moves replicas onto it; remove drains it and takes it away', async () => {

@@ -6,7 +6,6 @@
 // Once the broker resumes, the lag is read in full again and the consumers make progress on it. The broker paused is one that leads partitions
 // of the topic but does not coordinate the group (a frozen coordinator stalls the consumers themselves for
 // their 60 s session timeout, which is Kafka's behaviour, not the autoscaler's).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -16,10 +15,11 @@ import { createTarget } from '../../src/executor/registry.ts'
 import { isAlive, signalGroup } from '../../src/executor/signals.ts'
 import type { ProcessTarget } from '../../src/executor/targets/process.ts'
 import type { JournalEntry } from '../../src/journal/journal.ts'
-import { createAdminPort, createProducerPort } from '../../src/kafka/index.ts'
+import { createProducerPort } from '../../src/kafka/index.ts'
 import type { KafkaAdminPort } from '../../src/kafka/port.ts'
-import { pauseBroker, startStack, stopStack } from '../../src/stack/cluster.ts'
+import { pauseBroker } from '../../src/stack/cluster.ts'
 import type { StackState } from '../../src/stack/types.ts'
+import { startPrivateStack, stopPrivateStack } from '../helpers/private-stack.ts'
 
 const BIN = join(import.meta.dirname, '../../bin/autopilot.js')
 const topic = 'pause-orders'
@@ -35,10 +35,7 @@ let paused: number | null = null
 const pids = new Set<number>()
 
 beforeAll(async () => {
-  mkdirSync(join(process.cwd(), '.stack'), { recursive: true })
-  dir = mkdtempSync(join(process.cwd(), '.stack', 'pause-'))
-  stack = await startStack({ dir, brokers: 3 })
-  admin = createAdminPort({ bootstrapServers: stack.bootstrapServers.split(',') })
+  ;({ dir, stack, admin } = await startPrivateStack('pause-', { brokers: 3 }))
   await admin.createTopic({ topic, partitions: 6, replicationFactor: 3 })
   const producer = createProducerPort({ bootstrapServers: stack.bootstrapServers.split(',') })
   try {
@@ -56,11 +53,7 @@ afterAll(async () => {
   if (paused !== null) await pauseBroker(dir, paused, false).catch(() => {})
   await daemon?.stop()
   for (const pid of pids) if (isAlive(pid)) signalGroup(pid, 'SIGKILL')
-  await admin?.close()
-  if (dir) {
-    await stopStack(dir)
-    rmSync(dir, { recursive: true, force: true })
-  }
+  await stopPrivateStack(dir, admin)
 })
 
 async function waitFor<T>(

@@ -6,23 +6,24 @@
 // the recovery treats every replication throttle of the cluster as its own.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ReassignmentEvent } from '../../src/executor/reassignment/events.ts'
 import type { JournalEntry } from '../../src/journal/journal.ts'
-import { createAdminPort, type KafkaAdminPort } from '../../src/kafka/index.ts'
-import { startStack, stopStack } from '../../src/stack/cluster.ts'
+import type { KafkaAdminPort } from '../../src/kafka/index.ts'
 import type { StackState } from '../../src/stack/types.ts'
 import {
   type DaemonProcess,
   fillTopic,
+  journalOf,
   startDaemonProcess,
   throttlesLeft,
   underReplicatedCount,
   WaitAborted,
   waitFor,
+  writeDaemonConfig,
 } from '../helpers/healing-stack.ts'
+import { startPrivateStack, stopPrivateStack } from '../helpers/private-stack.ts'
 
 const RUN_REASSIGNMENT = join(import.meta.dirname, '../helpers/run-reassignment.ts')
 const topic = 'restart-moving'
@@ -40,11 +41,8 @@ let mover: ChildProcess | null = null
 let daemon: DaemonProcess | null = null
 
 beforeAll(async () => {
-  mkdirSync(join(process.cwd(), '.stack'), { recursive: true })
-  dir = mkdtempSync(join(process.cwd(), '.stack', 'restart-'))
-  stack = await startStack({ dir, brokers: 3, heapMb: 384 })
-  const servers = stack.bootstrapServers.split(',')
-  admin = createAdminPort({ bootstrapServers: servers })
+  let servers: string[]
+  ;({ dir, stack, servers, admin } = await startPrivateStack('restart-', { brokers: 3, heapMb: 384 }))
   await admin.createTopic({ topic, partitions: 1, replicationFactor: 2 })
   await fillTopic(servers, topic, 1, KIB)
 }, 180_000)
@@ -52,27 +50,16 @@ beforeAll(async () => {
 afterAll(async () => {
   if (mover?.exitCode === null && mover.signalCode === null) mover.kill('SIGKILL')
   await daemon?.kill()
-  await admin?.close()
-  if (dir) {
-    await stopStack(dir)
-    rmSync(dir, { recursive: true, force: true })
-  }
+  await stopPrivateStack(dir, admin)
 }, 120_000)
 
-function writeConfig(file: string): void {
-  writeFileSync(
-    file,
-    `# The broker actions' cluster: the daemon recovers its in-flight reassignments when it starts.
-clusters:
-  local:
-    bootstrapServers: "${stack.bootstrapServers}"
-    backend: { type: local, dir: ${JSON.stringify(dir)}, heapMb: 384 }
-    reassignment: { throttleBytesPerSec: ${GROW_RATE} }
-alerts: { mode: auto }
-server: { port: 0 }
-journal: { path: ${JSON.stringify(join(dir, 'journal.db'))} }
-`,
-  )
+/** The broker actions' cluster: the daemon recovers its in-flight reassignments when it starts. */
+function writeConfig(): string {
+  return writeDaemonConfig(dir, stack, {
+    cluster: 'local',
+    server: '{ port: 0 }',
+    reassignment: `{ throttleBytesPerSec: ${GROW_RATE} }`,
+  })
 }
 
 /** Starts the mover and SIGKILLs it right after its move was submitted to Kafka. */
@@ -106,15 +93,9 @@ async function startAndKill(plan: unknown): Promise<ReassignmentEvent[]> {
   return events
 }
 
-async function journal(url: string): Promise<JournalEntry[]> {
-  const res = await fetch(`${url}/api/v1/decisions?limit=1000`, { signal: AbortSignal.timeout(5_000) })
-  const body = (await res.json()) as { entries: JournalEntry[] }
-  return body.entries.reverse()
-}
-
 /** The journal entries written since the daemon behind `url` started (after its DaemonStarted entry). */
 async function sinceStart(url: string): Promise<JournalEntry[]> {
-  const entries = await journal(url)
+  const entries = await journalOf(url)
   const start = entries.findLastIndex((e) => e.reason === 'DaemonStarted')
   return start < 0 ? [] : entries.slice(start + 1)
 }
@@ -134,12 +115,11 @@ describe('autopilot restarted in the middle of a reassignment', () => {
     expect((await throttlesLeft(admin)).length).toBeGreaterThan(0)
 
     // 2. the daemon starts on the same config and journal and recovers from what Kafka holds
-    const configFile = join(dir, 'autopilot.yaml')
-    writeConfig(configFile)
+    const configFile = writeConfig()
     daemon = await startDaemonProcess(configFile)
     const url = daemon.url
     const ended = await waitFor('the recovery to end', 150_000, async () => {
-      const entries = await journal(url)
+      const entries = await journalOf(url)
       return entries.some((e) => e.reason === 'RecoveryCompleted' || e.reason === 'RecoveryEnded')
         ? entries
         : undefined
@@ -172,7 +152,7 @@ describe('autopilot restarted in the middle of a reassignment', () => {
     daemon = await startDaemonProcess(configFile)
     const url2 = daemon.url
     const again = await waitFor('the second recovery check', 60_000, async () => {
-      const entries = await journal(url2)
+      const entries = await journalOf(url2)
       const last = entries.filter((e) => e.scaler === 'recovery').at(-1)
       return last?.reason === 'RecoveryNothingFound' ? last : undefined
     })
@@ -186,8 +166,7 @@ describe('autopilot restarted in the middle of a reassignment', () => {
     const servers = stack.bootstrapServers.split(',')
     await admin.createTopic({ topic: GROW, partitions: 6, replicationFactor: 2 })
     await fillTopic(servers, GROW, 6, 1024)
-    const configFile = join(dir, 'autopilot.yaml')
-    writeConfig(configFile)
+    const configFile = writeConfig()
     daemon = await startDaemonProcess(configFile)
     const url = daemon.url
     await waitFor('the start-up recovery check', 60_000, async () =>
@@ -210,7 +189,7 @@ describe('autopilot restarted in the middle of a reassignment', () => {
       return entries.some((e) => e.reason === 'reassignment-started') ? true : undefined
     })
     // 2. killed in the middle: the moves and their throttles are left in Kafka
-    const mark = (await journal(url)).at(-1)!.id
+    const mark = (await journalOf(url)).at(-1)!.id
     await daemon.kill()
     daemon = null
     const left = await admin.listPartitionReassignments()
@@ -224,7 +203,7 @@ describe('autopilot restarted in the middle of a reassignment', () => {
     const url2 = daemon.url
     const after = await waitFor('the recovery to end', 180_000, async () => {
       // since the kill: the action runner reports the interrupted action before the daemon journals its start
-      const entries = (await journal(url2)).filter((e) => e.id > mark)
+      const entries = (await journalOf(url2)).filter((e) => e.id > mark)
       return entries.some((e) => e.reason === 'RecoveryCompleted' || e.reason === 'RecoveryEnded')
         ? entries
         : undefined

@@ -8,18 +8,16 @@
 //    the broker is drained and removed.
 // At the end no acknowledged record is missing on the consumer side, nothing is in flight and no throttle is
 // left on any broker or topic.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ActionRecord } from '../../src/analyzer/actions/types.ts'
-import type { JournalEntry } from '../../src/journal/journal.ts'
-import { createAdminPort, type KafkaAdminPort } from '../../src/kafka/index.ts'
-import { nodeAlive, pauseBroker, readState, startStack, stopStack } from '../../src/stack/cluster.ts'
+import type { KafkaAdminPort } from '../../src/kafka/index.ts'
+import { nodeAlive, pauseBroker, readState } from '../../src/stack/cluster.ts'
 import { DEFAULT_RULES } from '../../src/stack/monitoring.ts'
 import { freePort } from '../../src/stack/ports.ts'
 import type { StackState } from '../../src/stack/types.ts'
 import {
   type DaemonProcess,
+  journalOf,
   prometheusAlerts,
   sendToAlertmanager,
   startDaemonProcess,
@@ -27,7 +25,9 @@ import {
   underReplicatedCount,
   WaitAborted,
   waitFor,
+  writeDaemonConfig,
 } from '../helpers/healing-stack.ts'
+import { startPrivateStack, stopPrivateStack } from '../helpers/private-stack.ts'
 import { startWorkload, type Workload } from '../helpers/sequenced-workload.ts'
 
 const topic = 'heal-orders'
@@ -45,8 +45,6 @@ const phase = (what: string) =>
   process.stderr.write(`[self-healing +${((Date.now() - t0) / 1000).toFixed(0)} s] ${what}\n`)
 
 beforeAll(async () => {
-  mkdirSync(join(process.cwd(), '.stack'), { recursive: true })
-  dir = mkdtempSync(join(process.cwd(), '.stack', 'heal-'))
   const apiPort = await freePort()
   // The stock rule, unchanged: the exact expression, `for: 30s`, `command: upScale`.
   expect(DEFAULT_RULES.groups[0]!.rules[0]).toMatchObject({
@@ -55,28 +53,19 @@ beforeAll(async () => {
     for: '30s',
     annotations: { command: 'upScale' },
   })
-  stack = await startStack({
-    dir,
+  ;({ dir, stack, admin } = await startPrivateStack('heal-', {
     brokers: 3,
     heapMb: 384,
     monitoring: { webhookUrl: `http://127.0.0.1:${apiPort}/alerts`, intervalSeconds: 2 },
-  })
+    adminTimeoutMs: 5_000,
+  }))
   phase('cluster, Prometheus and Alertmanager up')
-  admin = createAdminPort({ bootstrapServers: stack.bootstrapServers.split(','), timeoutMs: 5_000 })
   await admin.createTopic({ topic, partitions: 6, replicationFactor: 3 })
-  const configFile = join(dir, 'autopilot.yaml')
-  writeFileSync(
-    configFile,
-    `# Alerts name no cluster: they act on the one called default.
-clusters:
-  default:
-    bootstrapServers: "${stack.bootstrapServers}"
-    backend: { type: local, dir: ${JSON.stringify(dir)}, heapMb: 384 }
-alerts: { mode: auto }
-server: { host: 127.0.0.1, port: ${apiPort} }
-journal: { path: ${JSON.stringify(join(dir, 'journal.db'))} }
-`,
-  )
+  // Alerts name no cluster: they act on the one called default.
+  const configFile = writeDaemonConfig(dir, stack, {
+    cluster: 'default',
+    server: `{ host: 127.0.0.1, port: ${apiPort} }`,
+  })
   daemon = await startDaemonProcess(configFile, 90_000)
   phase('autopilot run serving')
   workload = await startWorkload({
@@ -91,21 +80,12 @@ afterAll(async () => {
   if (paused !== null) await pauseBroker(dir, paused, false).catch(() => {})
   await workload?.stop(1_000).catch(() => {})
   await daemon?.kill()
-  await admin?.close()
-  if (dir) {
-    await stopStack(dir)
-    rmSync(dir, { recursive: true, force: true })
-  }
+  await stopPrivateStack(dir, admin)
 }, 120_000)
 
 async function actions(url: string): Promise<ActionRecord[]> {
   const res = await fetch(`${url}/api/v1/actions`, { signal: AbortSignal.timeout(5_000) })
   return ((await res.json()) as { actions: ActionRecord[] }).actions
-}
-
-async function journal(url: string): Promise<JournalEntry[]> {
-  const res = await fetch(`${url}/api/v1/decisions?limit=1000`, { signal: AbortSignal.timeout(5_000) })
-  return ((await res.json()) as { entries: JournalEntry[] }).entries.reverse()
 }
 
 /** The action `name` once it ended; fails the test at once if it failed. */
@@ -172,7 +152,7 @@ describe('self-healing: the seed scenario', () => {
       (await prometheusAlerts(stack.monitoring!.prometheusUrl, ALERT)).length === 0 ? true : undefined,
     )
     await waitFor('Autopilot to hear the alert resolved', 60_000, async () =>
-      (await journal(url)).some((e) => e.reason === 'AlertResolved') ? true : undefined,
+      (await journalOf(url)).some((e) => e.reason === 'AlertResolved') ? true : undefined,
     )
 
     // 2. The frozen broker resumes; a downScale alert for the added broker goes through Alertmanager.
@@ -213,7 +193,7 @@ describe('self-healing: the seed scenario', () => {
       (await underReplicatedCount(admin)) === 0 ? true : undefined,
     )
     // Every step journaled: the scale-out and the scale-in, ended verified.
-    const reasons = (await journal(url)).map((e) => e.reason)
+    const reasons = (await journalOf(url)).map((e) => e.reason)
     expect(reasons).toEqual(expect.arrayContaining(['ScaleOutDone', 'ScaleInDone', 'AlertResolved']))
   }, 300_000)
 })

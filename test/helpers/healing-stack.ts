@@ -1,13 +1,17 @@
 // Shared bits of the end-to-end self-healing tests on a private cluster: bounded waits, the replication throttle
 // keys left anywhere in the cluster, a topic with data on chosen brokers, the daemon as a child process
-// (`autopilot run -c FILE`, killable with SIGKILL) and the Prometheus / Alertmanager views of an alert.
+// (`autopilot run -c FILE`, killable with SIGKILL) with its config file and its journal, and the Prometheus /
+// Alertmanager views of an alert.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { BROKER_THROTTLE_KEYS, TOPIC_THROTTLE_KEYS } from '../../src/executor/reassignment/throttles.ts'
+import type { JournalEntry } from '../../src/journal/journal.ts'
 import { createProducerPort } from '../../src/kafka/index.ts'
 import type { KafkaAdminPort } from '../../src/kafka/port.ts'
+import type { StackState } from '../../src/stack/types.ts'
 
 export const BIN = join(import.meta.dirname, '../../bin/autopilot.js')
 
@@ -98,6 +102,36 @@ export interface DaemonProcess {
   kill(): Promise<void>
   /** SIGTERM, bounded; resolves with the exit code (or the signal that ended it). */
   stop(): Promise<number | string | null>
+}
+
+/**
+ * Writes `<dir>/autopilot.yaml` for `autopilot run` on the private stack in `dir`: one cluster (the local
+ * backend on that folder), alerts acted on automatically, the journal in the folder. Returns the file's path.
+ */
+export function writeDaemonConfig(
+  dir: string,
+  stack: StackState,
+  options: { cluster: string; server: string; reassignment?: string },
+): string {
+  const file = join(dir, 'autopilot.yaml')
+  writeFileSync(
+    file,
+    `clusters:
+  ${options.cluster}:
+    bootstrapServers: "${stack.bootstrapServers}"
+    backend: { type: local, dir: ${JSON.stringify(dir)}, heapMb: 384 }
+${options.reassignment ? `    reassignment: ${options.reassignment}\n` : ''}alerts: { mode: auto }
+server: ${options.server}
+journal: { path: ${JSON.stringify(join(dir, 'journal.db'))} }
+`,
+  )
+  return file
+}
+
+/** The daemon's journal behind `url`, oldest entry first (the API lists the newest first). */
+export async function journalOf(url: string): Promise<JournalEntry[]> {
+  const res = await fetch(`${url}/api/v1/decisions?limit=1000`, { signal: AbortSignal.timeout(5_000) })
+  return ((await res.json()) as { entries: JournalEntry[] }).entries.reverse()
 }
 
 /** Starts `autopilot run -c configFile` and waits (bounded) until it serves its API. */

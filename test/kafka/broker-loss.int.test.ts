@@ -1,10 +1,9 @@
 // Destructive: stops a broker, so it runs on its own two-node cluster (one KRaft controller+broker, one broker).
-import { mkdtemp } from 'node:fs/promises'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAdminPort, createProducerPort, type KafkaAdminPort } from '../../src/kafka/index.ts'
-import { addBroker, pauseBroker, startStack, stopStack } from '../../src/stack/cluster.ts'
+import { createProducerPort, type KafkaAdminPort } from '../../src/kafka/index.ts'
+import { addBroker, pauseBroker } from '../../src/stack/cluster.ts'
 import type { StackNode } from '../../src/stack/types.ts'
+import { startPrivateStack, stopPrivateStack } from '../helpers/private-stack.ts'
 import { eventually, unique } from './support.ts'
 
 let dir: string
@@ -15,10 +14,13 @@ const p0 = { topic, partition: 0 }
 const p1 = { topic, partition: 1 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(process.cwd(), '.stack', 'kafka-loss-'))
-  const state = await startStack({ dir, brokers: 1, heapMb: 384 })
+  let servers: string[]
+  ;({ dir, servers, admin } = await startPrivateStack('kafka-loss-', {
+    brokers: 1,
+    heapMb: 384,
+    adminTimeoutMs: 4_000,
+  }))
   lost = await addBroker(dir, { heapMb: 384 })
-  admin = createAdminPort({ bootstrapServers: state.bootstrapServers.split(','), timeoutMs: 4_000 })
   await eventually(
     () => admin.metadata(),
     (md) => md.brokers.length === 2,
@@ -33,7 +35,7 @@ beforeAll(async () => {
     (md) => md.topics[0]?.partitions.map((p) => p.leader).join() === `1,${lost.id}`,
     30_000,
   )
-  const producer = createProducerPort({ bootstrapServers: state.bootstrapServers.split(',') })
+  const producer = createProducerPort({ bootstrapServers: servers })
   await producer.send([
     { ...p0, value: 'a' },
     { ...p1, value: 'b' },
@@ -42,8 +44,7 @@ beforeAll(async () => {
 }, 180_000)
 
 afterAll(async () => {
-  await admin?.close()
-  if (dir) await stopStack(dir)
+  await stopPrivateStack(dir, admin)
 }, 60_000)
 
 describe('a partition leader that stops answering', () => {

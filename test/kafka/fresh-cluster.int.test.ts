@@ -2,14 +2,12 @@
 // joins meet COORDINATOR_NOT_AVAILABLE / NOT_COORDINATOR / COORDINATOR_LOAD_IN_PROGRESS for a few seconds. The
 // consumer port must join anyway (it retries those errors until its join timeout), and a producer's first send
 // right after createTopic must land. Runs on its own fresh cluster: the shared one is long settled.
-import { mkdir, mkdtemp } from 'node:fs/promises'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAdminPort, createConsumerPort, createProducerPort } from '../../src/kafka/index.ts'
+import { createConsumerPort, createProducerPort } from '../../src/kafka/index.ts'
 import type { KafkaAdminPort, KafkaConsumerPort } from '../../src/kafka/port.ts'
 import { pollUntil } from '../../src/kafka/wait.ts'
-import { startStack, stopStack } from '../../src/stack/cluster.ts'
 import type { StackState } from '../../src/stack/types.ts'
+import { startPrivateStack, stopPrivateStack } from '../helpers/private-stack.ts'
 
 let dir = ''
 let stack: StackState
@@ -17,19 +15,12 @@ let admin: KafkaAdminPort
 const consumers: KafkaConsumerPort[] = []
 
 beforeAll(async () => {
-  await mkdir(join(process.cwd(), '.stack'), { recursive: true })
-  dir = await mkdtemp(join(process.cwd(), '.stack', 'fresh-'))
-  stack = await startStack({ dir, brokers: 3 })
-  admin = createAdminPort({ bootstrapServers: stack.bootstrapServers.split(',') })
+  ;({ dir, stack, admin } = await startPrivateStack('fresh-', { brokers: 3 }))
 })
 
 afterAll(async () => {
-  try {
-    for (const c of consumers) await c.close().catch(() => {})
-    await admin?.close()
-  } finally {
-    if (dir) await stopStack(dir)
-  }
+  for (const c of consumers) await c.close().catch(() => {})
+  await stopPrivateStack(dir, admin)
 })
 
 describe('clients on a freshly started cluster', () => {

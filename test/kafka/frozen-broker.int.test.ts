@@ -2,13 +2,13 @@
 // open, so a request to it only times out: the read must move on to another broker within the same call, the
 // frozen broker must be tried last afterwards, and timeouts of calls addressed to one broker (ListOffsets to a
 // leader that is frozen) must not push a healthy broker last. Destructive, so on its own 3-broker cluster.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAdminPort } from '../../src/kafka/index.ts'
 import type { KafkaAdminPort } from '../../src/kafka/port.ts'
-import { pauseBroker, startStack, stopStack } from '../../src/stack/cluster.ts'
+import { pauseBroker } from '../../src/stack/cluster.ts'
 import type { StackState } from '../../src/stack/types.ts'
+import { startPrivateStack, stopPrivateStack } from '../helpers/private-stack.ts'
 
 const topic = 'frozen-orders'
 const TIMEOUT_MS = 5_000
@@ -20,9 +20,7 @@ let paused: number | null = null
 let victim: number
 
 beforeAll(async () => {
-  mkdirSync(join(process.cwd(), '.stack'), { recursive: true })
-  dir = mkdtempSync(join(process.cwd(), '.stack', 'frozen-'))
-  stack = await startStack({ dir, brokers: 3 })
+  ;({ dir, stack } = await startPrivateStack('frozen-', { brokers: 3 }))
   // The frozen broker is the first bootstrap server but not the active controller: while the active controller
   // is frozen, every broker forwarding ListPartitionReassignments to it hangs until its controller channel
   // gives up (~30 s), which no choice of broker on the client side can avoid (READ_ATTEMPTS in src/kafka/session.ts).
@@ -37,11 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (paused !== null) await pauseBroker(dir, paused, false).catch(() => {})
-  await admin?.close()
-  if (dir) {
-    await stopStack(dir)
-    rmSync(dir, { recursive: true, force: true })
-  }
+  await stopPrivateStack(dir, admin)
 })
 
 /** The node that last became the KRaft quorum leader (the active controller), from the nodes' logs. */

@@ -5,15 +5,13 @@
 // server, the one the admin client asks first: its TCP connection stays open while it is frozen, so after a
 // timed-out read the client must ask another broker (KafkaSession.anyConnection), or the watch would be blind
 // for the whole outage.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Alert } from '../../src/analyzer/actions/types.ts'
-import { createAdminPort } from '../../src/kafka/index.ts'
 import type { KafkaAdminPort } from '../../src/kafka/port.ts'
 import { createHealthWatch, type HealthWatch } from '../../src/monitor/health-watch.ts'
-import { pauseBroker, startStack, stopStack } from '../../src/stack/cluster.ts'
+import { pauseBroker } from '../../src/stack/cluster.ts'
 import type { StackState } from '../../src/stack/types.ts'
+import { startPrivateStack, stopPrivateStack } from '../helpers/private-stack.ts'
 
 const topic = 'health-orders'
 const FOR_MS = 3_000
@@ -25,24 +23,14 @@ let watch: HealthWatch | undefined
 let paused: number | null = null
 
 beforeAll(async () => {
-  mkdirSync(join(process.cwd(), '.stack'), { recursive: true })
-  dir = mkdtempSync(join(process.cwd(), '.stack', 'health-'))
-  stack = await startStack({ dir, brokers: 3 })
-  admin = createAdminPort({
-    bootstrapServers: stack.bootstrapServers.split(','),
-    timeoutMs: 5_000,
-  })
+  ;({ dir, stack, admin } = await startPrivateStack('health-', { brokers: 3, adminTimeoutMs: 5_000 }))
   await admin.createTopic({ topic, partitions: 6, replicationFactor: 3 })
 })
 
 afterAll(async () => {
   if (paused !== null) await pauseBroker(dir, paused, false).catch(() => {})
   await watch?.stop()
-  await admin?.close()
-  if (dir) {
-    await stopStack(dir)
-    rmSync(dir, { recursive: true, force: true })
-  }
+  await stopPrivateStack(dir, admin)
 })
 
 /** Alerts as they arrive, and a way to await the first one that matches (bounded). */

@@ -1,14 +1,12 @@
 // A partition without a leader is reported, not fatal. This test kills a broker, so it runs on its own cluster
 // (started and stopped here, by PID), never on the shared one.
-import { mkdir, mkdtemp } from 'node:fs/promises'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { GroupLag } from '../../src/analyzer/lag/types.ts'
 import { createAdminPort, createProducerPort } from '../../src/kafka/index.ts'
 import type { KafkaAdminPort } from '../../src/kafka/port.ts'
 import { pollUntil } from '../../src/kafka/wait.ts'
-import { startStack, stopStack } from '../../src/stack/cluster.ts'
 import type { StackState } from '../../src/stack/types.ts'
+import { startPrivateStack, stopPrivateStack } from '../helpers/private-stack.ts'
 import { runCli } from '../helpers/run-cli.ts'
 
 const topic = 'noleader'
@@ -20,11 +18,13 @@ let victim: number
 let orphan: number
 
 beforeAll(async () => {
-  await mkdir(join(process.cwd(), '.stack'), { recursive: true })
-  dir = await mkdtemp(join(process.cwd(), '.stack', 'lag-noleader-'))
-  state = await startStack({ dir, brokers: 3 })
-  const bootstrapServers = state.bootstrapServers.split(',')
-  admin = createAdminPort({ bootstrapServers })
+  let bootstrapServers: string[]
+  ;({
+    dir,
+    stack: state,
+    servers: bootstrapServers,
+    admin,
+  } = await startPrivateStack('lag-noleader-', { brokers: 3 }))
   const producer = createProducerPort({ bootstrapServers })
   try {
     await admin.createTopic({ topic, partitions: 3, replicationFactor: 1 })
@@ -60,8 +60,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await admin?.close()
-  if (dir) await stopStack(dir)
+  await stopPrivateStack(dir, admin)
 })
 
 describe('a partition without a leader', () => {

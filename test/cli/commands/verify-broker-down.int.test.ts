@@ -1,13 +1,11 @@
 // verify catches a dead broker: brokers-up, under-replicated and offline partitions all fail, exit 1. This
 // test kills a broker, so it runs on its own cluster (started and stopped here, by PID), never the shared one.
-import { mkdir, mkdtemp } from 'node:fs/promises'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAdminPort } from '../../../src/kafka/index.ts'
 import type { KafkaAdminPort } from '../../../src/kafka/port.ts'
 import { pollUntil } from '../../../src/kafka/wait.ts'
-import { startStack, stopStack } from '../../../src/stack/cluster.ts'
 import type { StackState } from '../../../src/stack/types.ts'
+import { startPrivateStack, stopPrivateStack } from '../../helpers/private-stack.ts'
 import { runCli } from '../../helpers/run-cli.ts'
 
 let dir: string
@@ -17,10 +15,7 @@ let victim: number
 let survivors: string
 
 beforeAll(async () => {
-  await mkdir(join(process.cwd(), '.stack'), { recursive: true })
-  dir = await mkdtemp(join(process.cwd(), '.stack', 'verify-down-'))
-  state = await startStack({ dir, brokers: 3 })
-  admin = createAdminPort({ bootstrapServers: state.bootstrapServers.split(',') })
+  ;({ dir, stack: state, admin } = await startPrivateStack('verify-down-', { brokers: 3 }))
   await admin.createTopic({ topic: 'replicated', partitions: 3, replicationFactor: 3 })
   await admin.createTopic({ topic: 'single', partitions: 3, replicationFactor: 1 })
   const meta = await admin.metadata({ topics: ['single'] })
@@ -34,8 +29,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await admin?.close()
-  if (dir) await stopStack(dir)
+  await stopPrivateStack(dir, admin)
 })
 
 describe('autopilot verify with a broker down', () => {

@@ -2,19 +2,18 @@
 // with a restart of broker 2 alone (the other PIDs do not change) while a producer and a consumer keep running,
 // no acknowledged record is lost, rebalance({disk: true}) moves replicas into the new dir, and `stack down` stops
 // the restarted node by its new PID.
-import { mkdir, mkdtemp } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createLocalBackend } from '../../../src/executor/brokers/local.ts'
 import {
-  createAdminPort,
   createConsumerPort,
   createProducerPort,
   type KafkaAdminPort,
   type KafkaConsumerPort,
 } from '../../../src/kafka/index.ts'
-import { readState, startStack, stopStack } from '../../../src/stack/cluster.ts'
+import { readState, stopStack } from '../../../src/stack/cluster.ts'
+import { startPrivateStack, stopPrivateStack } from '../../helpers/private-stack.ts'
 import { processesMentioning } from '../../helpers/processes.ts'
 
 const BROKER = 2
@@ -29,11 +28,7 @@ let producing = true
 let producerLoop: Promise<void> = Promise.resolve()
 
 beforeAll(async () => {
-  await mkdir(join(process.cwd(), '.stack'), { recursive: true })
-  dir = await mkdtemp(join(process.cwd(), '.stack', 'kafka-disk-'))
-  const state = await startStack({ dir, brokers: 3, heapMb: 384 })
-  bootstrap = state.bootstrapServers.split(',')
-  admin = createAdminPort({ bootstrapServers: bootstrap })
+  ;({ dir, servers: bootstrap, admin } = await startPrivateStack('kafka-disk-', { brokers: 3, heapMb: 384 }))
   await admin.createTopic({ topic, partitions: 4, replicationFactor: 3 })
   const producer = createProducerPort({ bootstrapServers: bootstrap, acks: -1 })
   const first = Array.from({ length: 100 }, (_, i) => ({ topic, partition: i % 4, value: `before-${i}` }))
@@ -67,8 +62,7 @@ afterAll(async () => {
   producing = false
   await producerLoop.catch(() => undefined)
   await consumer?.close().catch(() => undefined)
-  await admin?.close()
-  if (dir) await stopStack(dir)
+  await stopPrivateStack(dir, admin)
 }, 90_000)
 
 describe('addDisk on the local stack', () => {

@@ -4,16 +4,15 @@
 //     the frozen broker anything, and the under-replicated partitions return to 0.
 // (b) After SIGCONT, scaleIn picks broker 4 (the only broker that is not a KRaft controller), drains it,
 //     removes it, and no throttle config is left on any broker or topic.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createLocalBackend } from '../../../src/executor/brokers/local.ts'
 import { type BrokerOpsContext, scaleIn, scaleOut } from '../../../src/executor/operations/index.ts'
 import type { JournalEntryInput } from '../../../src/journal/journal.ts'
 import { createAdminPort, createProducerPort } from '../../../src/kafka/index.ts'
 import type { ClusterMetadata, KafkaAdminPort } from '../../../src/kafka/port.ts'
-import { pauseBroker, startStack, stopStack } from '../../../src/stack/cluster.ts'
+import { pauseBroker } from '../../../src/stack/cluster.ts'
 import { throttlesLeft, waitFor } from '../../helpers/healing-stack.ts'
+import { startPrivateStack, stopPrivateStack } from '../../helpers/private-stack.ts'
 
 const topic = 'ops-heal'
 const PAUSED = 3
@@ -30,13 +29,9 @@ const holding = (md: ClusterMetadata, id: number) =>
   md.topics.flatMap((t) => t.partitions).filter((p) => p.replicas.includes(id)).length
 
 beforeAll(async () => {
-  mkdirSync(join(process.cwd(), '.stack'), { recursive: true })
-  dir = mkdtempSync(join(process.cwd(), '.stack', 'ops-'))
-  const stack = await startStack({ dir, brokers: 3, heapMb: 384 }).catch((err) => {
-    throw new Error(`${err.message}\n${err.hint ?? ''}`)
-  })
-  const servers = stack.bootstrapServers.split(',')
-  admin = createAdminPort({ bootstrapServers: servers, timeoutMs: 4_000 })
+  const stack = await startPrivateStack('ops-', { brokers: 3, heapMb: 384, adminTimeoutMs: 4_000 })
+  const { servers } = stack
+  ;({ dir, admin } = stack)
   opsAdmin = createAdminPort({ bootstrapServers: servers, timeoutMs: 5_000 })
   await admin.createTopic({
     topic,
@@ -66,13 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (paused) await pauseBroker(dir, PAUSED, false).catch(() => {})
-  await ctx?.backend.close()
-  await opsAdmin?.close()
-  await admin?.close()
-  if (dir) {
-    await stopStack(dir)
-    rmSync(dir, { recursive: true, force: true })
-  }
+  await stopPrivateStack(dir, ctx?.backend, opsAdmin, admin)
 })
 
 describe('broker operations on a private stack', () => {
