@@ -10,7 +10,7 @@
 // - busiest(n): partitions of the busiest of n consumers (round-robin); only counts that lower it are run.
 // - throughputPerReplica: learned online from busy intervals (throughput.ts), or initialThroughputPerReplica
 //   until then, times targetUtilization (default 1: the lag budget is the headroom).
-// The plan lets lag time rise to lagBudget × maxLagSeconds (default 0.6) before adding replicas, then adds
+// The plan lets lag time rise to lagBudget × maxLagSeconds (default 0.5) before adding replicas, then adds
 // only what drains it, and removes replicas when the smaller count keeps up or stays within the budget for
 // two SLOs: on average it pays for what the traffic needs, not for the next partition step. The rest of the
 // SLO covers reaction: the next evaluation and settleSeconds (start-up and rebalance pause), during which
