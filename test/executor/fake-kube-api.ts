@@ -13,8 +13,7 @@
 // StatefulSets, Leases and HPAs; KEDA's ScaledObject is installed; tests serve their own custom resources.
 // Operators are simulated by `controllers`, run after every request.
 import { randomUUID } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { isDeepStrictEqual } from 'node:util'
 import { KubeConfig } from '@kubernetes/client-node'
 import {
@@ -50,6 +49,8 @@ export {
   SCALED_OBJECTS,
   STATEFULSETS,
 } from './fake-kube-rules.ts'
+
+import { type LoopbackServer, listenOnLoopback } from '../helpers/loopback-server.ts'
 
 const SERVED_AT_START = [DEPLOYMENTS, STATEFULSETS, LEASES, HPAS, SCALED_OBJECTS]
 
@@ -94,19 +95,17 @@ export class FakeKubeApi {
   gate: ((request: RecordedRequest) => Promise<void> | void) | undefined
   readonly #faults: Array<{ method: string; path: RegExp; fault: Fault; times: number }> = []
   #rv = 1000
-  #server: Server | undefined
+  #server: LoopbackServer | undefined
   url = ''
 
   async start(): Promise<this> {
-    this.#server = createServer((req, res) => void this.#handle(req, res))
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve))
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`
+    this.#server = await listenOnLoopback((req, res) => void this.#handle(req, res))
+    this.url = this.#server.url
     return this
   }
 
   async stop(): Promise<void> {
-    this.#server?.closeAllConnections()
-    await new Promise((resolve) => this.#server?.close(resolve))
+    await this.#server?.stop()
   }
 
   /** Back to a fresh server: no objects, requests, faults, gate or controllers; the built-in resources served. */

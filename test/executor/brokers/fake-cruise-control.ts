@@ -8,8 +8,8 @@
 // (500 with the executor's message); the error JSON {version, stackTrace, errorMessage}; optional basic auth
 // (401 with WWW-Authenticate). Time does not pass by itself: each follow-up request moves a task one step.
 import { randomUUID } from 'node:crypto'
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { type LoopbackServer, listenOnLoopback } from '../../helpers/loopback-server.ts'
 
 const PREFIX = '/kafkacruisecontrol'
 const COMMON = ['json', 'get_response_schema', 'doAs', 'reason']
@@ -136,19 +136,17 @@ export class FakeCruiseControl {
     contentType: string
     times: number
   }> = []
-  #server: Server | undefined
+  #server: LoopbackServer | undefined
   url = ''
 
   async start(): Promise<this> {
-    this.#server = createServer((req, res) => void this.#handle(req, res))
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve))
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`
+    this.#server = await listenOnLoopback((req, res) => void this.#handle(req, res))
+    this.url = this.#server.url
     return this
   }
 
   async stop(): Promise<void> {
-    this.#server?.closeAllConnections()
-    await new Promise((resolve) => this.#server?.close(resolve))
+    await this.#server?.stop()
   }
 
   reset(): void {
