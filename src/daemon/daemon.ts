@@ -1,7 +1,8 @@
 // The composition root of `autopilot run`: config in, a running daemon out. It wires the journal, one Kafka
 // admin port and lag monitor per cluster, one target per scaler, the scheduler, leader election when it runs
-// in or drives Kubernetes (leadership.ts: electionDecision), and the HTTP API. Every outside dependency can be injected (DaemonDeps), so the
-// unit tests run the whole daemon on a fake clock, a fake Kafka port and fake targets.
+// in or drives Kubernetes (leadership.ts: electionDecision), and the HTTP API. Every outside dependency can be
+// injected (DaemonDeps), so the unit tests run the whole daemon on a fake clock, a fake Kafka port and fake
+// targets.
 import { isAbsolute, resolve } from 'node:path'
 import type { KubeConfig } from '@kubernetes/client-node'
 import type { FastifyInstance } from 'fastify'
@@ -255,20 +256,22 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
     }
     // Autopilot's own health watch (alerts.healthWatch), one per configured cluster, feeding the same runner;
     // only the leader watches, with fresh watches each term.
+    const runner = alerts?.runner
     const watches = new LeaderOnly(() => {
-      const started: HealthWatch[] = []
-      for (const [name, ops] of alerts ? clusterOps : []) {
-        const watch = createDaemonHealthWatch({
-          cluster: name,
-          admin: ops.admin,
-          settings: config.alerts?.healthWatch,
-          runner: alerts!.runner,
-          journal,
-          now: () => clock.now(),
-        })
-        watch?.start()
-        if (watch) started.push(watch)
-      }
+      const started: HealthWatch[] = !runner
+        ? []
+        : [...clusterOps].flatMap(
+            ([name, ops]) =>
+              createDaemonHealthWatch({
+                cluster: name,
+                admin: ops.admin,
+                settings: config.alerts?.healthWatch,
+                runner,
+                journal,
+                now: () => clock.now(),
+              }) ?? [],
+          )
+      for (const watch of started) watch.start()
       return { stop: () => Promise.allSettled(started.map((w) => w.stop())) }
     }, elector)
     if (config.alerts?.healthWatch?.enabled && clusterOps.size === 0) {
