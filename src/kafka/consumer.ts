@@ -88,7 +88,15 @@ export function createConsumerPort(options: ConsumerPortOptions): KafkaConsumerP
     committing = committing
       .then(() => c.commit({ offsets }))
       .catch(() => {
-        // Lost the partitions in a rebalance, or the coordinator moved: the next owner resumes from the last commit.
+        // Lost the partitions in a rebalance, the coordinator moved, or (KIP-848) the member epoch was stale
+        // (STALE_MEMBER_EPOCH until the next heartbeat; the client does not retry it). Keep the offsets for the
+        // next round unless newer ones were handled meanwhile: a partition with no more records would otherwise
+        // never commit its tail. Partitions no longer owned are dropped then; their next owner resumes from the
+        // last commit.
+        for (const o of offsets) {
+          const key = `${o.topic}:${o.partition}`
+          if (!handled.has(key)) handled.set(key, o)
+        }
       })
     return committing
   }
