@@ -128,21 +128,36 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
     const metrics = registerDaemonMetrics(registry)
 
     let elector = deps.elector
-    let kubeConfig = deps.kubeConfig
+    const kubeConfig = deps.kubeConfig
     const election = deps.elector
       ? { elect: true, reason: 'an elector was given' }
       : electionDecision(config, settings.leaderElection, env)
     if (election.elect && !elector) {
       const k8s = await import('@kubernetes/client-node')
       const { LeaderElector } = await import('../executor/leader-election.ts')
-      if (!kubeConfig) {
-        kubeConfig = new k8s.KubeConfig()
-        kubeConfig.loadFromDefault()
+      // The elector's own kubeconfig unless one is given: a backend's `context` option switches the current
+      // context of the kubeconfig it is handed, and must not move the Lease to another cluster or user.
+      let electionKube = kubeConfig
+      if (!electionKube) {
+        electionKube = new k8s.KubeConfig()
+        try {
+          electionKube.loadFromDefault()
+        } catch (err) {
+          throw new AutopilotError(
+            'AP_ERR_CONFIG',
+            `leader election cannot load a kubeconfig: ${describeCause(err)}`,
+            {
+              field: 'leaderElection.enabled',
+              hint: `elected because ${election.reason}; set KUBECONFIG, or leaderElection.enabled: false for a single replica`,
+              cause: err,
+            },
+          )
+        }
       }
-      const context = kubeConfig.getContextObject(kubeConfig.getCurrentContext())
+      const context = electionKube.getContextObject(electionKube.getCurrentContext())
       const namespace = leaseNamespace(config, settings.leaderElection, env, context?.namespace)
       elector = new LeaderElector({
-        kubeConfig,
+        kubeConfig: electionKube,
         namespace,
         name: settings.leaderElection.leaseName,
         identity: electionIdentity(env),
