@@ -158,5 +158,5 @@ describe('self-healing only, two replicas in Kubernetes: Lease leader election',
       'pod-b UnderReplicatedPartitions',
     ])
     expect(healthWatchEntries(b.journal).length).toBeGreaterThan(0)
-  })
+  }, 30_000)
 })
