@@ -1,8 +1,9 @@
 // The thin, stateful shell around the pure engine: it owns the engine state, journals every step, runs the
 // actions the engine starts through their handlers and feeds their outcome back. One runner per daemon.
-// Under leader election only the leader's runner acts: a follower answers and journals the alerts it is sent
-// but does not feed them to its engine, starts nothing, refuses approvals, and aborts the actions of its last
-// term when it loses the lease (abortRunning), as the backends refuse a follower's writes.
+// Under leader election only the leader's runner acts: a follower does not feed the alerts it is sent to its
+// engine (the API forwards them to the leader, see forward.ts, journaled Forwarded, or answers 503, journaled
+// NotLeader), starts nothing, refuses approvals, and aborts the actions of its last term when it loses the
+// lease (abortRunning), as the backends refuse a follower's writes.
 import { decide } from '../analyzer/actions/engine.ts'
 import { restoreEngineState, saveEngineState } from '../analyzer/actions/persist.ts'
 import { clusterOf, resolveAction } from '../analyzer/actions/resolve.ts'
@@ -21,6 +22,7 @@ import { AutopilotError, describeCause } from '../errors.ts'
 import type { Journal, JournalEntryInput } from '../journal/journal.ts'
 import { execAction } from './actions/exec.ts'
 import { webhookAction } from './actions/webhook.ts'
+import { type ForwardDecision, forwardDecision } from './forward.ts'
 import {
   type ActionHandler,
   type ActionHandlers,
@@ -74,6 +76,10 @@ export interface AlertRunnerOptions {
 export interface AlertLeadership {
   acting(): boolean
   leader(): string | null
+  /** This replica's identity; absent: not known. */
+  identity?(): string
+  /** The leader's advertised API URL (from the Lease); absent or null: unknown, alerts are not forwarded. */
+  leaderUrl?(): string | null
 }
 
 export interface IngestSummary {
@@ -166,6 +172,49 @@ export class AlertRunner {
   /** Whether this replica acts on alerts now: always without leader election, else only while it leads. */
   acting(): boolean {
     return this.#leadership?.acting() ?? true
+  }
+
+  /** What to do with alerts sent to this replica: act, forward to the leader, or answer 503 (forward.ts). */
+  forwarding(forwardedBy: string | undefined): ForwardDecision {
+    const l = this.#leadership
+    return forwardDecision({
+      acting: this.acting(),
+      identity: l?.identity?.() ?? null,
+      leader: l?.leader() ?? null,
+      leaderUrl: l?.leaderUrl?.() ?? null,
+      forwardedBy,
+    })
+  }
+
+  /** This replica's identity under leader election (the forwarded-by header); null standalone. */
+  identity(): string | null {
+    return this.#leadership?.identity?.() ?? null
+  }
+
+  /** A follower forwarded `count` alerts to the leader, which answered `status`. */
+  forwarded(count: number, leader: string, url: string, status: number): void {
+    this.#journal.append({
+      at: this.#now(),
+      kind: 'event',
+      scaler: 'alerts',
+      reason: 'Forwarded',
+      message: `${count} alert(s) received by a follower: forwarded to the leader ${leader} at ${url}, which answered ${status}`,
+      outcome: 'follower',
+      inputs: { alerts: count, leader, url, status },
+    })
+  }
+
+  /** A follower could neither act on `count` alerts nor forward them; it answers 503 so the sender retries. */
+  notForwarded(count: number, leader: string | null, why: string, url?: string): void {
+    this.#journal.append({
+      at: this.#now(),
+      kind: 'event',
+      scaler: 'alerts',
+      reason: 'NotLeader',
+      message: `${count} alert(s) received by a follower, not acted on and not forwarded to the leader (${leader ?? 'unknown'}): ${why}; answered 503 so the sender retries`,
+      outcome: 'follower',
+      inputs: { alerts: count, leader, why, ...(url === undefined ? {} : { url }) },
+    })
   }
 
   /**

@@ -60,6 +60,13 @@ export const leaderElection = z
         description:
           "Namespace of the Lease. Unset: $POD_NAMESPACE, else the pod's service account namespace, else the first kubernetes target's or backend's, else default.",
       }),
+    advertiseUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+      .optional()
+      .meta({
+        description:
+          "The URL other replicas reach this replica's HTTP API at. The leader writes it on the Lease (annotation autopilot.dev/leader-url) and a follower forwards the alerts it is sent there. Unset: http://$POD_IP:<server.port> when POD_IP is set (downward API), else none (a follower then answers alerts with 503 so the sender retries).",
+      }),
   })
   .optional()
   .meta({

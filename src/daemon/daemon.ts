@@ -29,6 +29,7 @@ import { planClusters } from './clusters.ts'
 import { mergedLagSource } from './lag-source.ts'
 import { LeaderOnly } from './leader-only.ts'
 import {
+  advertiseUrl,
   type Elector,
   electedLeadership,
   electionDecision,
@@ -161,6 +162,7 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
         namespace,
         name: settings.leaderElection.leaseName,
         identity: electionIdentity(env),
+        advertiseUrl: advertiseUrl(settings.leaderElection, env, server.port),
         clock,
       })
       log(
@@ -395,7 +397,13 @@ export async function createDaemon(config: AutopilotConfig, deps: DaemonDeps = {
       },
       async listen() {
         try {
-          return await app.listen({ host: server.host, port: server.port })
+          const url = await app.listen({ host: server.host, port: server.port })
+          // port 0: the URL the leader writes on the Lease needs the port just bound
+          const address = app.server.address()
+          if (typeof address === 'object' && address) {
+            elector?.advertise?.(advertiseUrl(settings.leaderElection, env, address.port))
+          }
+          return url
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code
           throw new AutopilotError(

@@ -1,8 +1,9 @@
 // Who acts. Replicas of one deployment elect a leader with a Lease (src/executor/leader-election.ts) whenever
 // Autopilot runs in Kubernetes or drives Kubernetes objects (`leaderElection.enabled: auto`, see
 // electionDecision): only the leader scales, runs alert actions, watches cluster health and recovers; followers
-// keep deciding and journaling scalers, marked "follower", so a takeover starts with warm state. Without
-// election there is one Autopilot and it always acts ("standalone").
+// keep deciding and journaling scalers, marked "follower", so a takeover starts with warm state. The leader
+// writes its API URL on the Lease (advertiseUrl) so a follower can forward the alerts it is sent to it (see
+// src/alerts/forward.ts). Without election there is one Autopilot and it always acts ("standalone").
 import { hostname } from 'node:os'
 import type { DaemonMetrics } from '../api/daemon-metrics.ts'
 import type { AutopilotConfig, LeaderElectionConfig } from '../config/schema.ts'
@@ -15,6 +16,10 @@ import type { Role } from './status.ts'
 export interface Elector {
   readonly identity: string
   readonly leader: string | undefined
+  /** The leader's advertised API URL, as written on the Lease; undefined when unknown. */
+  readonly leaderUrl?: string | undefined
+  /** Sets the API URL written on the Lease while this replica leads (the daemon knows its port at listen). */
+  advertise?(url: string | undefined): void
   isLeader(): boolean
   /** Acquires and renews until `signal` aborts, then releases. */
   run(signal: AbortSignal): Promise<void>
@@ -27,11 +32,19 @@ export const standalone: Leadership = {
   leader: () => null,
 }
 
-export function electedLeadership(elector: Elector): Leadership {
+/** Leadership under election, with what a follower needs to forward alerts to the leader. */
+export interface ElectedLeadership extends Leadership {
+  identity(): string
+  leaderUrl(): string | null
+}
+
+export function electedLeadership(elector: Elector): ElectedLeadership {
   return {
     acting: () => elector.isLeader(),
     role: (): Role => (elector.isLeader() ? 'leader' : 'follower'),
     leader: () => elector.leader ?? null,
+    identity: () => elector.identity,
+    leaderUrl: () => elector.leaderUrl ?? null,
   }
 }
 
@@ -75,6 +88,21 @@ export function electionDecision(
 /** POD_NAME in Kubernetes (downward API); elsewhere host name and PID, unique per process. */
 export function electionIdentity(env: NodeJS.ProcessEnv): string {
   return env.POD_NAME || `${hostname()}-${process.pid}`
+}
+
+/**
+ * The URL the leader advertises on the Lease for followers to forward alerts to: `leaderElection.advertiseUrl`;
+ * else, in a pod whose POD_IP the downward API sets, http://POD_IP:port (the API's port, as bound); else none.
+ */
+export function advertiseUrl(
+  settings: Pick<LeaderElectionConfig, 'advertiseUrl'>,
+  env: NodeJS.ProcessEnv,
+  port: number,
+): string | undefined {
+  if (settings.advertiseUrl) return settings.advertiseUrl
+  const ip = env.POD_IP?.trim()
+  if (!ip || port <= 0) return undefined
+  return `http://${ip.includes(':') ? `[${ip}]` : ip}:${port}`
 }
 
 /**

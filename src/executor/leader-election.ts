@@ -11,11 +11,18 @@
 // - The leader renews every retryPeriod. `isLeader()` turns false once renewDeadline has passed since the
 //   start of the last successful renew, which is before any follower may take over (leaseDuration later),
 //   and immediately when the Lease shows another holder. Callers check `isLeader()` right before each write.
+// - The holder publishes where its HTTP API is reached (`advertiseUrl`) as the Lease annotation
+//   autopilot.dev/leader-url, in the same write that takes or renews the Lease (so it is as fresh as the
+//   holder, and a write that loses the race writes nothing). A new holder replaces or removes it; a release
+//   removes it. Followers read it with the Lease (`leaderUrl`) to forward to the leader what they are sent.
 import { EventEmitter } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { CoordinationV1Api, type KubeConfig, type V1Lease, V1MicroTime } from '@kubernetes/client-node'
 import { AutopilotError } from '../errors.ts'
 import { asRecord, call, callOptions } from './kubernetes/client.ts'
+
+/** The Lease annotation holding the leader's advertised API URL. */
+export const LEADER_URL_ANNOTATION = 'autopilot.dev/leader-url'
 
 export interface Clock {
   now(): number
@@ -39,6 +46,8 @@ export interface LeaderElectionOptions {
   leaseDurationSeconds?: number
   renewDeadlineSeconds?: number
   retryPeriodSeconds?: number
+  /** This replica's API URL, written on the Lease while it holds it; unset: none. */
+  advertiseUrl?: string | undefined
   clock?: Clock
 }
 
@@ -62,6 +71,8 @@ export class LeaderElector extends EventEmitter {
   #observed: Observed | undefined
   #leading = false
   #lastRenewAt = Number.NEGATIVE_INFINITY
+  #advertiseUrl: string | undefined
+  #leaderUrl: string | undefined
 
   constructor(options: LeaderElectionOptions) {
     super()
@@ -79,6 +90,17 @@ export class LeaderElector extends EventEmitter {
     this.#renewDeadlineMs = renew * 1000
     this.#retryMs = retry * 1000
     this.#clock = options.clock ?? systemClock
+    this.#advertiseUrl = options.advertiseUrl || undefined
+  }
+
+  /** Changes the URL written on the Lease from the next renew on (the daemon learns its port at listen). */
+  advertise(url: string | undefined): void {
+    this.#advertiseUrl = url || undefined
+  }
+
+  /** The advertised API URL of the holder we last saw (annotation autopilot.dev/leader-url), if any. */
+  get leaderUrl(): string | undefined {
+    return this.#observed?.holder ? this.#leaderUrl : undefined
   }
 
   /** True while we hold the lease and renewed it within renewDeadline. Check right before acting. */
@@ -104,13 +126,19 @@ export class LeaderElector extends EventEmitter {
     const key = `${holder}|${timeText(spec.renewTime)}|${transitions}|${durationSeconds}`
     if (this.#observed?.key !== key)
       this.#observed = { key, at: now, holder, durationMs: durationSeconds * 1000 }
+    this.#leaderUrl = holder ? leaderUrlOf(lease) : undefined
     const held = holder !== '' && holder !== this.identity
     if (held && now < this.#observed.at + this.#observed.durationMs) return this.#lost(holder)
     const mine = holder === this.identity
     const body: V1Lease = {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { ...lease.metadata, name: this.#name, namespace: this.#namespace },
+      metadata: {
+        ...lease.metadata,
+        name: this.#name,
+        namespace: this.#namespace,
+        annotations: withLeaderUrl(lease.metadata?.annotations, this.#advertiseUrl),
+      },
       spec: {
         holderIdentity: this.identity,
         leaseDurationSeconds: this.#leaseSeconds,
@@ -149,6 +177,7 @@ export class LeaderElector extends EventEmitter {
     await this.#replace(
       {
         ...lease,
+        metadata: { ...lease.metadata, annotations: withLeaderUrl(lease.metadata?.annotations, undefined) },
         spec: {
           leaseDurationSeconds: 1,
           acquireTime: now,
@@ -166,6 +195,7 @@ export class LeaderElector extends EventEmitter {
       return this.#lost(holder === this.identity ? '' : (holder ?? ''))
     }
     this.#lastRenewAt = startedAt
+    this.#leaderUrl = leaderUrlOf(lease)
     const spec = asRecord(lease.spec) ?? {}
     this.#observed = {
       key: `${this.identity}|${timeText(spec.renewTime)}|${spec.leaseTransitions}|${spec.leaseDurationSeconds}`,
@@ -210,7 +240,11 @@ export class LeaderElector extends EventEmitter {
     const body: V1Lease = {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name: this.#name, namespace: this.#namespace },
+      metadata: {
+        name: this.#name,
+        namespace: this.#namespace,
+        annotations: withLeaderUrl(undefined, this.#advertiseUrl),
+      },
       spec: {
         holderIdentity: this.identity,
         leaseDurationSeconds: this.#leaseSeconds,
@@ -248,6 +282,20 @@ export class LeaderElector extends EventEmitter {
       throw err
     }
   }
+}
+
+/** `annotations` with the leader URL set to `url`, or removed when `url` is unset. */
+function withLeaderUrl(
+  annotations: Record<string, string> | undefined,
+  url: string | undefined,
+): Record<string, string> {
+  const { [LEADER_URL_ANNOTATION]: _previous, ...others } = annotations ?? {}
+  return url ? { ...others, [LEADER_URL_ANNOTATION]: url } : others
+}
+
+function leaderUrlOf(lease: V1Lease): string | undefined {
+  const url = asRecord(lease.metadata?.annotations)?.[LEADER_URL_ANNOTATION]
+  return typeof url === 'string' && url !== '' ? url : undefined
 }
 
 function checkTimings(lease: number, renew: number, retry: number): void {

@@ -3,8 +3,9 @@
 // real Lease elector and client against the in-process fake API server (test/executor/fake-kube-api.ts),
 // in the pod's namespace. Only the leader acts on an alert sent to both (a custom exec action that appends the
 // replica's name to a file, so no Kafka is touched), only the leader's health watch runs and acts, and only the
-// leader recovers; the follower answers the webhook, saying who leads. When the leader stops, the other
-// replica takes over and acts.
+// leader recovers; the follower, which cannot forward (no POD_IP, no advertiseUrl: the leader's URL is
+// unknown), answers the webhook 503 with Retry-After, naming the leader, so the sender retries. When the leader
+// stops, the other replica takes over and acts. Forwarding itself: leader-forward.contract.test.ts.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -115,11 +116,14 @@ describe('self-healing only, two replicas in Kubernetes: Lease leader election',
     expect(api.leases.get('autopilot/kafka-autopilot')).toBeDefined()
     expect(api.leases.size).toBe(1)
 
-    // 2. the same alert to both replicas (Alertmanager with one URL per pod): both answer, only pod-a acts
+    // 2. the same alert to both replicas (Alertmanager with one URL per pod): only pod-a acts; pod-b, which
+    // does not know where pod-a listens, answers 503 so that the alert is re-sent rather than dropped
     const toB = await b.d.app.inject({ method: 'POST', url: '/alerts', payload: alert('f1') })
     const toA = await a.d.app.inject({ method: 'POST', url: '/alerts', payload: alert('f1') })
-    expect(toB.statusCode).toBe(200)
-    expect(toB.json()).toMatchObject({ accepted: 0, actions: [], follower: { alerts: 1, leader: 'pod-a' } })
+    expect(toB.statusCode).toBe(503)
+    expect(toB.headers['retry-after']).toBe('5')
+    expect(toB.json()).toMatchObject({ leader: 'pod-a', forwarded: false })
+    expect(toB.json().error.message).toMatch(/leader \(pod-a\).*advertises no URL/)
     expect(toA.statusCode).toBe(200)
     expect(toA.json()).toMatchObject({ accepted: 1, actions: [expect.any(String)] })
     expect(toA.json().follower).toBeUndefined()
@@ -135,7 +139,7 @@ describe('self-healing only, two replicas in Kubernetes: Lease leader election',
     expect(healthWatchEntries(b.journal)).toEqual([])
     expect(b.journal.list({ limit: 50 }).find((e) => e.reason === 'NotLeader')).toMatchObject({
       outcome: 'follower',
-      inputs: { alerts: 1, leader: 'pod-a' },
+      inputs: { alerts: 1, leader: 'pod-a', why: expect.stringMatching(/advertises no URL/) },
     })
     expect(a.recovery.runs).toHaveLength(1)
     expect(b.recovery.runs).toHaveLength(0)
