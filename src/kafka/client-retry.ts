@@ -92,9 +92,18 @@ export function isTransient(error: unknown): boolean {
   return leaves.every((e) => {
     if (e.apiId) return e.canRetry === true
     if ((e as { closed?: boolean }).closed === true) return false
-    return NETWORK_CODES.has(e.code ?? '') || SOCKET_CODES.has(e.code ?? '')
+    return (
+      NETWORK_CODES.has(e.code ?? '') || SOCKET_CODES.has(e.code ?? '') || LEFT_METADATA.test(e.message ?? '')
+    )
   })
 }
+
+/**
+ * The library's fetch retry asks the broker it first chose when the partitions it fetched now have different
+ * leaders; once the controller fenced that broker it is gone from the metadata and the library says this (a
+ * UserError, no code of its own). A new fetch, grouped by the current leaders, succeeds.
+ */
+const LEFT_METADATA = /^Cannot find broker with node id \d+/
 
 /**
  * Options for retryWithBackoff (backoff.ts) of a port's outer retry: transient failures, within the budget.

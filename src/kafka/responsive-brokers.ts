@@ -3,8 +3,8 @@
 // the first bootstrap broker that accepts a connection, and the produce and fetch paths refresh metadata without
 // rotating. A frozen broker (SIGSTOP, a long GC pause) still accepts TCP connections, so when it is the first
 // bootstrap server every metadata refresh waited for it and timed out: the client never learnt that leadership
-// had moved. Here a broker whose connection closed (the library drops the connection of a request that timed out)
-// or could not be opened is tried last for a while, like the admin session's any-broker reads (any-broker.ts).
+// had moved. Here a broker whose connection dropped (the library drops the connection of a request that timed
+// out) or could not be opened is tried last for a while, like the admin session's any-broker reads (any-broker.ts).
 import { type Base, type Broker, type Connection, kGetBootstrapConnection } from '@platformatic/kafka'
 import { BrokerChoice, brokerKey } from './any-broker.ts'
 import { toBroker } from './session.ts'
@@ -19,7 +19,11 @@ export function preferResponsiveBrokers<C extends Base>(
 ): C {
   const bootstrap = bootstrapServers.map(toBroker)
   const demote = ({ broker }: { broker: Broker }) => choice.demote(brokerKey(broker))
-  client.on('client:broker:disconnect', demote)
+  // Only connections of the client's own pool that closed while still in it: closing a pool (the client's, or
+  // a consumer's fetch stream's) removes its connections first, and that says nothing about the brokers.
+  client.on('client:broker:disconnect', (payload: { broker: Broker; connection: Connection }) => {
+    if (client.connections.getEstablishedConnection(payload.broker) === payload.connection) demote(payload)
+  })
   client.on('client:broker:failed', demote)
   const getter: BootstrapConnectionGetter = (callback) => {
     const discovered = [...(client.currentMetadata?.brokers.values() ?? [])].map((b) => ({

@@ -49,6 +49,14 @@ describe('isTransient: which failures a port retries', () => {
       transient: true,
     },
     {
+      name: 'a fetch retried on a broker the controller fenced meanwhile',
+      error: multiple(timeout, timeout, {
+        message: 'Cannot find broker with node id 1',
+        code: 'PLT_KFK_USER',
+      }),
+      transient: true,
+    },
+    {
       name: 'the client was closed',
       error: { message: 'Client is closed.', code: 'PLT_KFK_NETWORK', canRetry: false, closed: true },
       transient: false,
