@@ -45,8 +45,12 @@ beforeAll(async () => {
     bootstrapServers: ids.filter((id) => id !== victim).map(address),
     timeoutMs: 5_000,
   })
-  // Each broker leads two partitions (the first replica is the preferred leader).
-  const replicas = Array.from({ length: PARTITIONS }, (_, p) => ids.map((_, i) => ids[(p + i) % ids.length]!))
+  // Each broker leads two partitions (the first replica is the preferred leader), whose followers come in
+  // opposite orders: when the leader is frozen, its two partitions move to two different brokers.
+  const replicas = Array.from({ length: PARTITIONS }, (_, p) => {
+    const order = ids.map((_, i) => ids[(p + i) % ids.length]!)
+    return p < ids.length ? order : [order[0]!, ...order.slice(1).reverse()]
+  })
   await admin.createTopic({
     topic,
     partitions: PARTITIONS,
