@@ -33,6 +33,15 @@ describe('daemon settings (server, journal, leaderElection)', () => {
     })
   })
 
+  it('leaderElection.advertiseUrl: an http(s) URL, unset by default', () => {
+    const { config } = parseConfig('leaderElection:\n  advertiseUrl: https://autopilot-0.autopilot:9477\n')
+    expect(daemonSettings(config).leaderElection).toEqual({
+      enabled: 'auto',
+      leaseName: 'kafka-autopilot',
+      advertiseUrl: 'https://autopilot-0.autopilot:9477',
+    })
+  })
+
   const rows = [
     { name: 'port out of range', text: 'server:\n  port: 70000\n', path: 'server.port', line: 2 },
     { name: 'unknown server field', text: 'server:\n  hots: x\n', path: 'server.hots', line: 2 },
@@ -53,6 +62,12 @@ describe('daemon settings (server, journal, leaderElection)', () => {
       name: 'leaderElection.enabled other than auto, true or false',
       text: 'leaderElection:\n  enabled: maybe\n',
       path: 'leaderElection.enabled',
+      line: 2,
+    },
+    {
+      name: 'a leaderElection.advertiseUrl that is not http(s)',
+      text: 'leaderElection:\n  advertiseUrl: ftp://10.0.0.1/\n',
+      path: 'leaderElection.advertiseUrl',
       line: 2,
     },
   ]

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { daemonSettings } from '../../src/config/daemon.ts'
 import { parseConfig } from '../../src/config/load.ts'
-import { electionDecision, leaseNamespace } from '../../src/daemon/leadership.ts'
+import { advertiseUrl, electionDecision, leaseNamespace } from '../../src/daemon/leadership.ts'
 
 const SCALER = `scalers:
   - name: orders
@@ -130,5 +130,23 @@ describe('leaseNamespace', () => {
     expect(ns(STRIMZI + ALERTS, {}, 'mine')).toBe('kafka')
     expect(ns(KOPERATOR + ALERTS, {}, 'mine')).toBe('mine')
     expect(ns(LOCAL + ALERTS, {})).toBe('default')
+  })
+})
+
+describe('advertiseUrl (the URL the leader writes on the Lease)', () => {
+  const none = {}
+  it('leaderElection.advertiseUrl wins over POD_IP', () => {
+    expect(advertiseUrl({ advertiseUrl: 'https://ap.example:8443' }, { POD_IP: '10.1.2.3' }, 9477)).toBe(
+      'https://ap.example:8443',
+    )
+  })
+  it('else http://POD_IP:port, an IPv6 address in brackets, with the port as bound', () => {
+    expect(advertiseUrl(none, { POD_IP: '10.1.2.3' }, 9477)).toBe('http://10.1.2.3:9477')
+    expect(advertiseUrl(none, { POD_IP: 'fd00::12' }, 9477)).toBe('http://[fd00::12]:9477')
+    expect(advertiseUrl(none, { POD_IP: '10.1.2.3' }, 0)).toBeUndefined()
+  })
+  it('else none: outside a pod nobody can tell where this replica is reached', () => {
+    expect(advertiseUrl(none, {}, 9477)).toBeUndefined()
+    expect(advertiseUrl(none, { POD_IP: ' ' }, 9477)).toBeUndefined()
   })
 })
