@@ -331,8 +331,10 @@ export interface ConsumerPortOptions extends ConnectionOptions, RetryOptions {
   /** Read only committed transactional records (default true). */
   readCommitted?: boolean
   /**
-   * Called once if the consumer dies after start() (the client emitted an error, e.g. it gave up rejoining the
-   * group on a closed connection). It reads nothing more; the caller should close it and start a new one.
+   * Called once if the consumer dies after start(): the client emitted an error (e.g. it gave up rejoining the
+   * group on a closed connection), or its fetch stream failed for good (an error that is not transient, or it
+   * could not be reopened within retryTimeoutMs). It reads nothing more; the caller should close it and start a
+   * new one.
    */
   onFailure?: (error: AutopilotError) => void
 }
