@@ -31,6 +31,8 @@ export interface AlertsPluginOptions {
 }
 
 const ACTION_ID = /^a\d{1,15}$/
+const RETRY_HINT =
+  'retry later (Alertmanager retries a 5xx); GET /readyz gives each replica its role and the leader'
 
 export async function alertsPlugin(app: FastifyInstance, options: AlertsPluginOptions): Promise<void> {
   const now = options.now ?? Date.now
@@ -93,20 +95,25 @@ export async function alertsPlugin(app: FastifyInstance, options: AlertsPluginOp
     const by = request.headers[FORWARDED_BY_HEADER]
     const decision = runner.forwarding(Array.isArray(by) ? by.join(',') : by)
     const count = payload.alerts.length
-    const unavailable = (leader: string | null, why: string, url?: string) => {
-      runner.notForwarded(count, leader, why, url)
+    const unavailable = (leader: string | null, why: string, url?: string, journaled = false) => {
+      if (!journaled) runner.notForwarded(count, leader, why, url)
       const message = `this replica follows and cannot act on the alerts or forward them to the leader (${leader ?? 'unknown'}): ${why}`
       return reply
         .status(503)
         .header('retry-after', String(RETRY_AFTER_SECONDS))
-        .send({ error: { code: 'AP_ERR_CONFLICT', message, field: 'leader' }, leader, forwarded: false })
+        .send({
+          error: { code: 'AP_ERR_CONFLICT', message, field: 'leader', hint: RETRY_HINT },
+          leader,
+          forwarded: false,
+        })
     }
     if (decision.kind === 'unavailable') return unavailable(decision.leader, decision.why)
     if (decision.kind === 'act') {
       const summary = runner.receive(payload)
-      // lost the lease between the decision and now: the alerts were not acted on, the sender must retry
-      if (summary.follower)
-        return unavailable(summary.follower.leader, 'this replica just lost the leadership')
+      // lost the lease between the decision and now: not acted on (the runner journaled NotLeader), so retry
+      if (summary.follower) {
+        return unavailable(summary.follower.leader, 'this replica just lost the leadership', undefined, true)
+      }
       return summary
     }
     const result = await forwardAlerts(
