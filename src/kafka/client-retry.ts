@@ -16,9 +16,14 @@ import type { RetryOptions } from './port.ts'
 export const CLIENT_REQUEST_TIMEOUT_MS = 10_000
 /** How long a send (or a consumer's broken fetch stream) is retried before the port gives up, ms. */
 export const DEFAULT_RETRY_TIMEOUT_MS = 60_000
-/** First backoff between retries, ms; doubles up to the maximum (Kafka's retry.backoff.ms / .max.ms). */
-export const DEFAULT_RETRY_BACKOFF_MS = 100
-export const DEFAULT_RETRY_BACKOFF_MAX_MS = 1_000
+/**
+ * First backoff between retries, ms; doubles up to the maximum (like Kafka's retry.backoff.ms / .max.ms, whose
+ * 100 ms is too short here: a transaction begun right after the previous one ended meets CONCURRENT_TRANSACTIONS
+ * while the coordinator writes the markers, and the library's two retries must outlast that, as the former fixed
+ * 2 × 250 ms did).
+ */
+export const DEFAULT_RETRY_BACKOFF_MS = 250
+export const DEFAULT_RETRY_BACKOFF_MAX_MS = 2_000
 /** The library's own retries of each request (each after a metadata refresh where it applies). */
 const LIBRARY_RETRIES = 2
 

@@ -302,7 +302,7 @@ export interface RetryOptions {
    * how long a fetch stream that broke on such failures is restarted before onFailure is called.
    */
   retryTimeoutMs?: number
-  /** First backoff between retries, ms (default 100); doubles per retry up to retryBackoffMaxMs (default 1000). */
+  /** First backoff between retries, ms (default 250); doubles per retry up to retryBackoffMaxMs (default 2000). */
   retryBackoffMs?: number
   retryBackoffMaxMs?: number
 }

@@ -80,11 +80,11 @@ describe('isTransient: which failures a port retries', () => {
 })
 
 describe('retry options', () => {
-  it('defaults like Kafka, with a 60 s retry budget', () => {
+  it('defaults: 250 ms doubling to 2 s, within a 60 s retry budget', () => {
     expect(resolveRetry({})).toEqual({
       retryTimeoutMs: 60_000,
-      retryBackoffMs: 100,
-      retryBackoffMaxMs: 1_000,
+      retryBackoffMs: 250,
+      retryBackoffMaxMs: 2_000,
     })
   })
 
@@ -115,12 +115,12 @@ describe('retry options', () => {
     const { retries, retryDelay } = libraryRetryOptions(resolveRetry({}))
     expect(retries).toBe(2)
     const delay = retryDelay as (c: object, op: string, attempt: number, retries: number, e: Error) => number
-    expect([1, 2].map((n) => delay({}, 'produce', n, 2, new Error('x')))).toEqual([100, 200])
+    expect([1, 2].map((n) => delay({}, 'produce', n, 2, new Error('x')))).toEqual([250, 500])
   })
 
   it('the outer retry retries transient failures only, within the budget', () => {
     const options = outerRetry(resolveRetry({ retryTimeoutMs: 30_000 }))
-    expect(options).toMatchObject({ firstDelayMs: 100, maxDelayMs: 1_000, budgetMs: 30_000 })
+    expect(options).toMatchObject({ firstDelayMs: 250, maxDelayMs: 2_000, budgetMs: 30_000 })
     expect(options.retryable(multiple(timeout))).toBe(true)
     expect(options.retryable(multiple(protocol('MESSAGE_TOO_LARGE', false)))).toBe(false)
   })
