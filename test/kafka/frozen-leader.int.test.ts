@@ -5,15 +5,14 @@
 // broker's forwarded requests, a different case). While it is still frozen, records sent before and after the
 // controller moved its leadership away are delivered and consumed from every partition; none is lost.
 // Destructive, so on its own 3-broker cluster.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAdminPort, createConsumerPort, createProducerPort } from '../../src/kafka/index.ts'
 import type { KafkaAdminPort, KafkaConsumerPort, KafkaProducerPort } from '../../src/kafka/port.ts'
-import { pauseBroker, startStack, stopStack } from '../../src/stack/cluster.ts'
+import { pauseBroker } from '../../src/stack/cluster.ts'
 import type { StackState } from '../../src/stack/types.ts'
 import { waitFor } from '../helpers/healing-stack.ts'
 import { activeController, groupOffsetsPartition } from '../helpers/kraft.ts'
+import { startPrivateStack, stopPrivateStack } from '../helpers/private-stack.ts'
 
 const topic = 'frozen-leader'
 const PARTITIONS = 6
@@ -35,9 +34,7 @@ const address = (id: number) => {
 }
 
 beforeAll(async () => {
-  mkdirSync(join(process.cwd(), '.stack'), { recursive: true })
-  dir = mkdtempSync(join(process.cwd(), '.stack', 'frozen-leader-'))
-  stack = await startStack({ dir, brokers: 3 })
+  ;({ dir, stack } = await startPrivateStack('frozen-leader-', { brokers: 3 }))
   const controller = activeController(stack.nodes)
   victim = stack.nodes.find((n) => n.id !== controller)!.id
   const ids = stack.nodes.map((n) => n.id)
@@ -80,13 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (paused) await pauseBroker(dir, victim, false).catch(() => {})
-  await consumer?.close().catch(() => {})
-  await producer?.close().catch(() => {})
-  await admin?.close()
-  if (dir) {
-    await stopStack(dir)
-    rmSync(dir, { recursive: true, force: true })
-  }
+  await stopPrivateStack(dir, consumer, producer, admin)
 }, 60_000)
 
 const batch = (tag: string) =>
