@@ -222,7 +222,9 @@ function recordedSamples(trace: Trace): Sample[] {
 function pickModel(flags: SimulateFlags): ModelOverrides {
   const keys = [
     'throughputPerReplica',
+    'groupProtocol',
     'rebalancePauseSeconds',
+    'movedPauseSeconds',
     'startupSeconds',
     'metricDelaySeconds',
     'commitIntervalSeconds',

@@ -6,13 +6,15 @@
 // - Every membership change (join or leave) is a rebalance of the classic, eager protocol, which is what the
 //   sample worker runs (@platformatic/kafka, round-robin assignor): every member stops consuming until
 //   rebalancePauseSeconds after the change. Changes during a pause restart it (the pause ends at the last
-//   change + the pause); changes at the same instant are one rebalance.
+//   change + the pause); changes at the same instant are one rebalance. With groupProtocol 'consumer'
+//   (KIP-848) there is no group-wide stop: only the partitions that change owner pause (group-protocol.ts).
 // - Outside pauses, partitions are dealt round-robin over the members (partition p to member p mod m; members
 //   beyond the partition count idle). A member consumes up to throughputPerReplica records/s over its
 //   partitions, shared in proportion to what each has waiting.
 // - Consumers commit what they consumed every commitIntervalSeconds (on one shared clock, half an interval
 //   off the policies' clocks); policies see committed offsets, read metricDelaySeconds late. The run is
 //   judged on what was consumed (true lag), not on what was committed.
+import { PartitionPauses } from './group-protocol.ts'
 import type { Production } from './trace.ts'
 import type { ModelParams } from './types.ts'
 
@@ -36,7 +38,7 @@ const EPS = 1e-9
 /**
  * Consumes what `members` members can in [from, to) with `activeSeconds` of that interval unpaused: each
  * member's capacity shared over its round-robin partitions in proportion to what they have waiting. Returns
- * the new consumed positions (the input is not changed).
+ * the new consumed positions (the input is not changed). Partitions `active` rejects (paused) are left out.
  */
 export function allocate(
   production: Production,
@@ -45,6 +47,7 @@ export function allocate(
   to: number,
   activeSeconds: number,
   throughputPerReplica: number,
+  active?: (p: number) => boolean,
 ): Float64Array {
   const next = Float64Array.from(consumed)
   const P = production.partitions
@@ -53,11 +56,13 @@ export function allocate(
   for (let member = 0; member < Math.min(members, P); member++) {
     let waiting = 0
     for (let p = member; p < P; p += members) {
+      if (active && !active(p)) continue
       waiting += Math.max(0, production.produced(p, to) - (consumed[p] as number))
     }
     if (waiting <= EPS) continue
     const share = Math.min(1, capacity / waiting)
     for (let p = member; p < P; p += members) {
+      if (active && !active(p)) continue
       const w = Math.max(0, production.produced(p, to) - (consumed[p] as number))
       next[p] = (consumed[p] as number) + w * share
     }
@@ -78,6 +83,8 @@ export class GroupModel {
   replicaSeconds = 0
   #pods: Pod[]
   #lastRebalanceAt = Number.NEGATIVE_INFINITY
+  /** consumer protocol: per-partition pauses; null with classic. */
+  readonly #moves: PartitionPauses | null
   /** Batch service: each member's current partition and what is left of its batch. */
   #turns: Array<{ index: number; remaining: number }> = []
   /** Committed offsets at the start of recent steps, for delayed observations (ring buffer). */
@@ -94,6 +101,7 @@ export class GroupModel {
     this.#pods = Array.from({ length: initialReplicas }, () => ({ joinAt: 0, joined: true }))
     const depth = Math.ceil(params.metricDelaySeconds / params.stepSeconds) + 2
     this.#history = Array.from({ length: depth }, () => new Float64Array(P))
+    this.#moves = params.groupProtocol === 'consumer' ? new PartitionPauses(P) : null
   }
 
   /** Replicas running or starting (the target's replica count). */
@@ -123,6 +131,7 @@ export class GroupModel {
     }
     // Pods still starting go first (as a ReplicaSet removes unready pods first), newest first.
     let remove = current - n
+    const before = this.members
     let left = false
     for (let i = this.#pods.length - 1; i >= 0 && remove > 0; i--) {
       if (!this.#pods[i]?.joined) {
@@ -135,7 +144,7 @@ export class GroupModel {
       remove--
       left = true
     }
-    if (left) this.#rebalance(this.t)
+    if (left) this.#rebalance(this.t, before)
   }
 
   /**
@@ -145,11 +154,12 @@ export class GroupModel {
    * (the oldest record) grows far beyond backlog / throughput, as with the real client, whose fetches return
    * up to 50 MB per partition.
    */
-  #consumeInTurns(to: number, seconds: number): void {
+  #consumeInTurns(to: number, seconds: number, active?: (p: number) => boolean): void {
     const m = this.members
     const P = this.production.partitions
     if (m <= 0 || seconds <= 0) return
-    const waiting = (p: number) => Math.max(0, this.production.produced(p, to) - (this.consumed[p] as number))
+    const waiting = (p: number) =>
+      active && !active(p) ? 0 : Math.max(0, this.production.produced(p, to) - (this.consumed[p] as number))
     for (let member = 0; member < Math.min(m, P); member++) {
       const mine: number[] = []
       for (let p = member; p < P; p += m) mine.push(p)
@@ -177,11 +187,22 @@ export class GroupModel {
     }
   }
 
-  #rebalance(at: number): void {
+  /** A membership change at `at`, from `before` members to the current ones. */
+  #rebalance(at: number, before: number): void {
     this.#turns = []
     if (at !== this.#lastRebalanceAt) this.rebalances++
     this.#lastRebalanceAt = at
-    this.pausedUntil = Math.max(this.pausedUntil, at + this.params.rebalancePauseSeconds)
+    if (this.#moves) this.#moves.change(at, before, this.members, this.params.movedPauseSeconds)
+    else this.pausedUntil = Math.max(this.pausedUntil, at + this.params.rebalancePauseSeconds)
+  }
+
+  /** Consumes in [from, to) with `seconds` of it unpaused; `active`: the partitions not paused. */
+  #consume(to: number, seconds: number, active?: (p: number) => boolean): void {
+    if (this.params.fetchBatchRecords > 0) this.#consumeInTurns(to, seconds, active)
+    else {
+      const { production, consumed, members, params } = this
+      consumed.set(allocate(production, consumed, members, to, seconds, params.throughputPerReplica, active))
+    }
   }
 
   /** Advances one step: joins that are due, consumption, commits. */
@@ -191,20 +212,27 @@ export class GroupModel {
     const to = from + dt
     const ring = this.#history[this.#step % this.#history.length] as Float64Array
     ring.set(this.committed)
-    for (const pod of this.#pods) {
-      if (!pod.joined && pod.joinAt <= from + EPS) {
-        pod.joined = true
-        this.#rebalance(pod.joinAt)
-      }
+    // Pods joining at the same instant join together (one change; pods are in start order).
+    const due = this.#pods.filter((pod) => !pod.joined && pod.joinAt <= from + EPS)
+    for (let i = 0; i < due.length; ) {
+      const at = (due[i] as Pod).joinAt
+      const before = this.members
+      for (; i < due.length && (due[i] as Pod).joinAt === at; i++) (due[i] as Pod).joined = true
+      this.#rebalance(at, before)
     }
     this.replicaSeconds += this.#pods.length * dt
-    const active = Math.max(0, to - Math.max(from, this.pausedUntil))
-    const seconds = Math.min(dt, active)
-    if (this.params.fetchBatchRecords > 0) this.#consumeInTurns(to, seconds)
-    else {
-      this.consumed.set(
-        allocate(this.production, this.consumed, this.members, to, seconds, this.params.throughputPerReplica),
-      )
+    const moves = this.#moves
+    if (moves) {
+      // Pieces of the step in which the same partitions are paused (moves.cuts).
+      let a = from
+      for (const b of moves.cuts(from, to)) {
+        const start = a
+        this.#consume(b, b - a, (p) => moves.activeAt(p, start))
+        a = b
+      }
+    } else {
+      const active = Math.max(0, to - Math.max(from, this.pausedUntil))
+      this.#consume(to, Math.min(dt, active))
     }
     // Commits fall half an interval off the policies' clocks (real commit timers start at random phases; half
     // an interval is the average), so a reading sees what was consumed since the last commit as lag.

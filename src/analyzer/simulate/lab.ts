@@ -122,6 +122,7 @@ export function runLab(input: LabInput): LabResult {
     const free: ModelParams = {
       ...params,
       rebalancePauseSeconds: 0,
+      movedPauseSeconds: 0,
       startupSeconds: 0,
       metricDelaySeconds: 0,
       fetchBatchRecords: 0,

@@ -2,7 +2,7 @@
 // (`autopilot worker --work-ms 2`, the demo's setting) on the local stack; docs/simulate.md says how they were
 // taken (src/sim/calibrate.ts repeats the measurement).
 import { AutopilotError } from '../../errors.ts'
-import type { ModelParams } from './types.ts'
+import type { GroupProtocol, ModelParams } from './types.ts'
 
 export const DEFAULT_MODEL: ModelParams = {
   // The demo topic.
@@ -16,6 +16,14 @@ export const DEFAULT_MODEL: ModelParams = {
   // loaded (load average 15–40 on 2 cores).
   rebalancePauseSeconds: 4,
   startupSeconds: 2,
+  // The sample worker's default (`autopilot worker --group-protocol classic`).
+  groupProtocol: 'classic',
+  // --group-protocol consumer (KIP-848), test/workload/group-protocol.int.test.ts on the local stack (broker
+  // heartbeat 5 s): moved partitions waited for their new owner 8–15 s after the new worker was spawned, 2–3 s
+  // of it Node start-up, so 5–13 s after the join, about 1–2 heartbeat intervals (the new member gets its
+  // assignment on a heartbeat, the old owner releases the partitions on its next one). 1.5 intervals:
+  // spawn → consuming is then 2 + 7.5 = 9.5 s, inside the measured 8–15 s.
+  movedPauseSeconds: 7.5,
   // A lag snapshot takes tens of ms on the local stack (npm run bench:lag): below one step.
   metricDelaySeconds: 0,
   // The client fetches up to 50 MB per partition (@platformatic/kafka maxBytes); at ~150 bytes a record that
@@ -32,10 +40,15 @@ export const DEFAULT_MODEL: ModelParams = {
 
 export type ModelOverrides = Partial<ModelParams>
 
-const LIMITS: Record<keyof ModelParams, { min: number; max: number; int?: boolean; flag: string }> = {
+type NumericParam = Exclude<keyof ModelParams, 'groupProtocol'>
+
+const PROTOCOLS: readonly GroupProtocol[] = ['classic', 'consumer']
+
+const LIMITS: Record<NumericParam, { min: number; max: number; int?: boolean; flag: string }> = {
   partitions: { min: 1, max: 10_000, int: true, flag: '--partitions' },
   throughputPerReplica: { min: 1e-6, max: 1e9, flag: '--throughput' },
   rebalancePauseSeconds: { min: 0, max: 3600, flag: '--rebalance-pause' },
+  movedPauseSeconds: { min: 0, max: 3600, flag: '--moved-pause' },
   startupSeconds: { min: 0, max: 3600, flag: '--startup' },
   metricDelaySeconds: { min: 0, max: 3600, flag: '--metric-delay' },
   commitIntervalSeconds: { min: 0, max: 3600, flag: '--commit-interval' },
@@ -47,13 +60,31 @@ const LIMITS: Record<keyof ModelParams, { min: number; max: number; int?: boolea
 
 /** The flag that sets a parameter, for error messages. */
 export function paramFlag(key: keyof ModelParams): string {
-  return LIMITS[key].flag
+  return key === 'groupProtocol' ? '--group-protocol' : LIMITS[key].flag
 }
 
 /** Defaults with the overrides applied, every value checked (errors name the flag). */
 export function modelParams(overrides: ModelOverrides = {}): ModelParams {
   const params: ModelParams = { ...DEFAULT_MODEL }
-  for (const [key, value] of Object.entries(overrides) as Array<[keyof ModelParams, number | null]>) {
+  const { groupProtocol, ...numeric } = overrides
+  if (groupProtocol !== undefined) {
+    if (!PROTOCOLS.includes(groupProtocol)) {
+      throw new AutopilotError(
+        'AP_ERR_USAGE',
+        `--group-protocol takes ${PROTOCOLS.join(' or ')}, got ${String(groupProtocol)}`,
+        { field: '--group-protocol' },
+      )
+    }
+    params.groupProtocol = groupProtocol
+  }
+  if (numeric.movedPauseSeconds !== undefined && params.groupProtocol !== 'consumer') {
+    throw new AutopilotError(
+      'AP_ERR_USAGE',
+      '--moved-pause applies to --group-protocol consumer (classic pauses the whole group: --rebalance-pause)',
+      { field: '--moved-pause' },
+    )
+  }
+  for (const [key, value] of Object.entries(numeric) as Array<[NumericParam, number | null]>) {
     if (value === undefined) continue
     const limit = LIMITS[key]
     if (!limit) throw new AutopilotError('AP_ERR_INPUT', `unknown model parameter ${key}`, { field: key })

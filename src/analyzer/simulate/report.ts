@@ -51,11 +51,17 @@ export function labTable(result: LabResult): string {
   )
 }
 
+function pauses(p: LabResult['params']): string {
+  return p.groupProtocol === 'consumer'
+    ? `consumer protocol, moved partitions pause ${p.movedPauseSeconds} s`
+    : `rebalance pause ${p.rebalancePauseSeconds} s`
+}
+
 export function describeLab(result: LabResult): string {
   const p = result.params
   return (
     `trace ${result.trace.name}: ${result.trace.duration} s, ${p.partitions} partitions; SLO ${p.sloSeconds} s; ` +
-    `model: ${p.throughputPerReplica} records/s per replica, rebalance pause ${p.rebalancePauseSeconds} s, ` +
+    `model: ${p.throughputPerReplica} records/s per replica, ${pauses(p)}, ` +
     `start-up ${p.startupSeconds} s, metric delay ${p.metricDelaySeconds} s, commits every ${p.commitIntervalSeconds} s, ` +
     `step ${p.stepSeconds} s; lagThreshold ${result.lagThreshold}`
   )

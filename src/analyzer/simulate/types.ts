@@ -22,13 +22,22 @@ export interface ObservedRow {
   lagSeconds: number | null
 }
 
+export type GroupProtocol = 'classic' | 'consumer'
+
 /** The consumer-group model. Defaults and how they were measured: params.ts. */
 export interface ModelParams {
   partitions: number
   /** Records/s one replica consumes when it has work on every partition it owns. */
   throughputPerReplica: number
-  /** Consumption stops group-wide for this long on every membership change (eager rebalance). */
+  /**
+   * classic: the eager protocol, every membership change stops the whole group for rebalancePauseSeconds;
+   * consumer (KIP-848): only the partitions that change owner stop, for movedPauseSeconds (group-protocol.ts).
+   */
+  groupProtocol: GroupProtocol
+  /** Consumption stops group-wide for this long on every membership change (eager rebalance, classic). */
   rebalancePauseSeconds: number
+  /** consumer protocol: a partition that changes owner waits this long for its new owner. */
+  movedPauseSeconds: number
   /** From a replica being started to it joining the group (process start, connect). */
   startupSeconds: number
   /** Age of the lag a policy sees (how long a lag read takes). */

@@ -57,6 +57,15 @@ export function registerSimulate(program: Command): void {
       numberArg('--rebalance-pause'),
     )
     .option(
+      '--group-protocol <protocol>',
+      `classic (eager: every membership change pauses the group) | consumer (KIP-848: only moved partitions pause) (default ${d.groupProtocol})`,
+    )
+    .option(
+      '--moved-pause <s>',
+      `--group-protocol consumer: how long a partition that changes owner waits (default ${d.movedPauseSeconds})`,
+      numberArg('--moved-pause'),
+    )
+    .option(
       '--startup <s>',
       `from starting a replica to it joining the group (default ${d.startupSeconds})`,
       numberArg('--startup'),
@@ -105,7 +114,9 @@ export function registerSimulate(program: Command): void {
         oracle: opts.oracle !== false,
         sloSeconds: opts.slo as number | undefined,
         throughputPerReplica: opts.throughput as number | undefined,
+        groupProtocol: opts.groupProtocol as SimulateFlags['groupProtocol'],
         rebalancePauseSeconds: opts.rebalancePause as number | undefined,
+        movedPauseSeconds: opts.movedPause as number | undefined,
         startupSeconds: opts.startup as number | undefined,
         metricDelaySeconds: opts.metricDelay as number | undefined,
         commitIntervalSeconds: opts.commitInterval as number | undefined,
