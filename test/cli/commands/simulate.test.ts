@@ -69,6 +69,19 @@ describe('autopilot simulate', () => {
     expect(slow.runs[0].metrics.maxLagRecords).toBeGreaterThan(fast.runs[0].metrics.maxLagRecords)
   })
 
+  it('--group-protocol consumer: no group-wide pause, only moved partitions wait (--moved-pause)', async () => {
+    const args = ['simulate', '--profile', SHORT, '--policy', 'slo', '--no-oracle']
+    const classic = await runCli([...args, '--json'])
+    const consumer = await runCli([...args, '--json', '--group-protocol', 'consumer', '--moved-pause', '6'])
+    expect(consumer.code).toBe(0)
+    const c = JSON.parse(consumer.stdout)
+    expect(JSON.parse(classic.stdout).params.groupProtocol).toBe('classic')
+    expect(c.params).toMatchObject({ groupProtocol: 'consumer', movedPauseSeconds: 6 })
+    expect(c.runs[0].metrics).not.toEqual(JSON.parse(classic.stdout).runs[0].metrics)
+    const text = await runCli([...args, '--group-protocol', 'consumer'])
+    expect(text.stdout).toContain('consumer protocol, moved partitions pause 7.5 s')
+  })
+
   it('replays a recording with the fixed policy and compares it', async () => {
     const trace = join(dir, 'rec.csv')
     writeFileSync(
@@ -114,6 +127,24 @@ describe('autopilot simulate', () => {
       name: 'bad model value',
       args: ['--profile', 'step', '--throughput', '0'],
       message: /--throughput takes a number/,
+      code: 2,
+    },
+    {
+      name: 'unknown group protocol',
+      args: ['--profile', 'step', '--group-protocol', 'eager'],
+      message: /--group-protocol takes classic or consumer, got eager/,
+      code: 2,
+    },
+    {
+      name: 'moved pause with the classic protocol',
+      args: ['--profile', 'step', '--moved-pause', '5'],
+      message: /--moved-pause applies to --group-protocol consumer/,
+      code: 2,
+    },
+    {
+      name: 'bad moved pause',
+      args: ['--profile', 'step', '--group-protocol', 'consumer', '--moved-pause', 'x'],
+      message: /--moved-pause takes a number/,
       code: 2,
     },
     {
