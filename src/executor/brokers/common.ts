@@ -1,8 +1,8 @@
 // Pieces every broker backend shares: input checks on ids and disks, the journal emitter, the leader guard,
 // the per-backend operation queue and a bounded poll loop.
-import { setTimeout as delay } from 'node:timers/promises'
 import { z } from 'zod'
 import { AutopilotError } from '../../errors.ts'
+import { poll } from '../../kafka/wait.ts'
 import { parseWithSchema } from '../options.ts'
 import type {
   BrokerBackendKind,
@@ -190,30 +190,25 @@ export interface PollOptions {
  * `timeoutMs`. The APIs we poll (Kubernetes status, Cruise Control tasks) have no event we could await here.
  */
 export async function pollUntil<T>(options: PollOptions, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = performance.now() + options.timeoutMs
-  for (;;) {
-    options.signal?.throwIfAborted()
-    const value = await check()
-    if (value !== undefined) return value
-    const left = deadline - performance.now()
-    if (left <= 0) {
-      throw new AutopilotError(
-        'AP_ERR_TIMEOUT',
-        `gave up waiting ${options.timeoutMs} ms for ${options.what}`,
-        {
-          retryable: true,
-          hint: options.hint,
-          details: options.details,
-        },
-      )
-    }
-    try {
-      await delay(Math.min(options.intervalMs, left), undefined, { signal: options.signal })
-    } catch (err) {
-      if (options.signal?.aborted) throw options.signal.reason
-      throw err
-    }
+  let result: Awaited<ReturnType<typeof poll<T | undefined>>>
+  try {
+    result = await poll(check, {
+      timeoutMs: options.timeoutMs,
+      intervalMs: options.intervalMs,
+      until: (value) => value !== undefined,
+      ...(options.signal ? { signal: options.signal } : {}),
+    })
+  } catch (err) {
+    // The pause between checks rejects with a plain AbortError; callers expect the signal's own reason.
+    if (options.signal?.aborted) throw options.signal.reason
+    throw err
   }
+  if (result.ok) return result.value as T
+  throw new AutopilotError('AP_ERR_TIMEOUT', `gave up waiting ${options.timeoutMs} ms for ${options.what}`, {
+    retryable: true,
+    hint: options.hint,
+    details: options.details,
+  })
 }
 
 /** Shared zod pieces for backend options. */
