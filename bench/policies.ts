@@ -169,7 +169,7 @@ export async function benchPolicies(): Promise<void> {
   for (const c of checks) {
     if (c.prescientCost === null) continue
     process.stdout.write(
-      `\n${c.profile}: the cheapest schedule that knows every spike and pays the model's start-up and ` +
+      `\n${c.profile}: the cheapest of the searched schedules that know every spike and pay the model's start-up and ` +
         `rebalance costs, with no second over the SLO, costs ${Math.round(c.prescientCost)} replica-s ` +
         `(${pct1(c.prescientCost, c.oracleCost)} vs the oracle); slo is ${pct1(c.sloCost, c.prescientCost)} vs it.\n`,
     )
