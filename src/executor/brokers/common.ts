@@ -2,7 +2,7 @@
 // the per-backend operation queue and a bounded poll loop.
 import { z } from 'zod'
 import { AutopilotError } from '../../errors.ts'
-import { poll } from '../../kafka/wait.ts'
+import { type PollResult, poll } from '../../kafka/wait.ts'
 import { parseWithSchema } from '../options.ts'
 import type {
   BrokerBackendKind,
@@ -190,7 +190,7 @@ export interface PollOptions {
  * `timeoutMs`. The APIs we poll (Kubernetes status, Cruise Control tasks) have no event we could await here.
  */
 export async function pollUntil<T>(options: PollOptions, check: () => Promise<T | undefined>): Promise<T> {
-  let result: Awaited<ReturnType<typeof poll<T | undefined>>>
+  let result: PollResult<T | undefined>
   try {
     result = await poll(check, {
       timeoutMs: options.timeoutMs,
