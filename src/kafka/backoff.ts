@@ -3,7 +3,7 @@
 // many times to try, and hears of every retry before its pause so it can journal it. The clock is injectable
 // (src/kafka/wait.ts), so unit tests drive time instead of sleeping. Used by the broker operations' Kafka retry
 // (src/executor/operations/retry.ts) and the daemon's restart recovery (src/daemon/recovery.ts).
-import { realClock, type WaitClock } from './wait.ts'
+import { pause, realClock, type WaitClock } from './wait.ts'
 
 export interface RetryEvent {
   /** The failed attempt, from 1. */
@@ -43,7 +43,7 @@ export async function retryWithBackoff<T>(
     throw new TypeError('retryWithBackoff needs budgetMs or maxAttempts')
   const clock = options.clock ?? realClock
   const start = clock.now()
-  let pause = options.firstDelayMs
+  let nextDelayMs = options.firstDelayMs
   for (let attempt = 1; ; attempt++) {
     options.signal?.throwIfAborted()
     try {
@@ -52,15 +52,15 @@ export async function retryWithBackoff<T>(
       if (options.signal?.aborted) throw error
       if (options.retryable && !options.retryable(error)) throw error
       if (options.maxAttempts !== undefined && attempt >= options.maxAttempts) throw error
-      let delayMs = pause
+      let delayMs = nextDelayMs
       if (options.budgetMs !== undefined) {
         const left = start + options.budgetMs - clock.now()
         if (left <= 0) throw error
         delayMs = Math.min(delayMs, left)
       }
       options.onRetry?.({ attempt, error, delayMs })
-      await clock.sleep(delayMs, options.signal)
-      pause = Math.min(pause * 2, options.maxDelayMs)
+      await pause(clock, delayMs, options.signal)
+      nextDelayMs = Math.min(nextDelayMs * 2, options.maxDelayMs)
     }
   }
 }

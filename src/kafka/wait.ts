@@ -42,6 +42,20 @@ export type PollResult<V> =
       lastError: unknown
     }
 
+/**
+ * Waits `ms` on `clock`; when `signal` aborts, rejects with the signal's reason whether the clock's sleep
+ * rejected (realClock: a plain AbortError) or resolved early, so callers see one abort error.
+ */
+export async function pause(clock: WaitClock, ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await clock.sleep(ms, signal)
+  } catch (err) {
+    signal?.throwIfAborted()
+    throw err
+  }
+  signal?.throwIfAborted()
+}
+
 const reached = (value: unknown): boolean => value !== undefined && value !== null && value !== false
 
 /** Calls `check` until `until` holds for its answer or `timeoutMs` passes. Rejects only on abort (or errors). */
@@ -66,7 +80,7 @@ export async function poll<V>(check: () => Promise<V>, options: PollOptions<V>):
     }
     const left = deadline - clock.now()
     if (left <= 0) return { ok: false, attempts, lastValue, lastError }
-    await clock.sleep(Math.min(interval, left), options.signal)
+    await pause(clock, Math.min(interval, left), options.signal)
   }
 }
 

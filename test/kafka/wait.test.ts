@@ -85,6 +85,20 @@ describe('poll', () => {
     expect(a.at).toHaveLength(2)
   })
 
+  it('a pause that rejects with a plain AbortError (as realClock does) still rejects with the abort reason', async () => {
+    const controller = new AbortController()
+    const c = clock()
+    c.sleep = async () => {
+      controller.abort(new Error('operation cancelled'))
+      throw new DOMException('This operation was aborted', 'AbortError')
+    }
+    const a = answers(c, false)
+    await expect(poll(a.check, { timeoutMs: 10_000, signal: controller.signal, clock: c })).rejects.toThrow(
+      'operation cancelled',
+    )
+    expect(a.at).toHaveLength(1)
+  })
+
   it('rejects with the abort reason before the next check, passing the signal to sleep', async () => {
     const controller = new AbortController()
     const signals: Array<AbortSignal | undefined> = []

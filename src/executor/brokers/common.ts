@@ -2,7 +2,7 @@
 // the per-backend operation queue and a bounded poll loop.
 import { z } from 'zod'
 import { AutopilotError } from '../../errors.ts'
-import { type PollResult, poll } from '../../kafka/wait.ts'
+import { poll } from '../../kafka/wait.ts'
 import { parseWithSchema } from '../options.ts'
 import type {
   BrokerBackendKind,
@@ -190,19 +190,12 @@ export interface PollOptions {
  * `timeoutMs`. The APIs we poll (Kubernetes status, Cruise Control tasks) have no event we could await here.
  */
 export async function pollUntil<T>(options: PollOptions, check: () => Promise<T | undefined>): Promise<T> {
-  let result: PollResult<T | undefined>
-  try {
-    result = await poll(check, {
-      timeoutMs: options.timeoutMs,
-      intervalMs: options.intervalMs,
-      until: (value) => value !== undefined,
-      ...(options.signal ? { signal: options.signal } : {}),
-    })
-  } catch (err) {
-    // The pause between checks rejects with a plain AbortError; callers expect the signal's own reason.
-    if (options.signal?.aborted) throw options.signal.reason
-    throw err
-  }
+  const result = await poll(check, {
+    timeoutMs: options.timeoutMs,
+    intervalMs: options.intervalMs,
+    until: (value) => value !== undefined,
+    ...(options.signal ? { signal: options.signal } : {}),
+  })
   if (result.ok) return result.value as T
   throw new AutopilotError('AP_ERR_TIMEOUT', `gave up waiting ${options.timeoutMs} ms for ${options.what}`, {
     retryable: true,
